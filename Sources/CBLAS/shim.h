@@ -1,0 +1,2 @@
+#include <cblas.h>
+/* OpenBLAS run-time thread control (declared in OpenBLAS's cblas.h). */

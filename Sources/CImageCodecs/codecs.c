@@ -1,0 +1,2 @@
+// Placeholder so the target compiles; replaced by the C shim.
+#include "codecs.h"

@@ -1,0 +1,2 @@
+import DreamEngine
+import RecipeParser

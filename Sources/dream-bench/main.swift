@@ -1,0 +1,1 @@
+print("dream-bench: under construction")

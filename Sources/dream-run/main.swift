@@ -1,0 +1,1 @@
+print("dream-run: under construction")

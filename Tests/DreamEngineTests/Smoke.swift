@@ -1,0 +1,3 @@
+import XCTest
+import DreamEngine
+final class DreamEngineSmokeTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,3 @@
+import XCTest
+import DreamRun
+final class DreamRunSmokeTests: XCTestCase { func testBuilds() {} }

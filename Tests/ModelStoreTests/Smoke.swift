@@ -1,0 +1,3 @@
+import XCTest
+import ModelStore
+final class ModelStoreSmokeTests: XCTestCase { func testBuilds() {} }

@@ -1,0 +1,3 @@
+import XCTest
+import RecipeParser
+final class RecipeParserSmokeTests: XCTestCase { func testBuilds() {} }
