@@ -1,1 +1,80 @@
-print("dream-bench: under construction")
+import ArgumentParser
+import DreamEngine
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Measures the engine against this machine's own sgemm speed, in one process, so the ratios
+/// hold on a shared, noisy machine.
+@main
+struct DreamBench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dream-bench",
+    abstract: "Benchmark dream-run's engine: sgemm GFLOPS, forward+backward GFLOPS, seed zoom frame.")
+
+  @Option(help: "Folder holding googlenet.pb and inception_v3.pb.")
+  var models: String = ProcessInfo.processInfo.environment["DREAM_MODELS"] ?? "../shared/models"
+
+  @Option(help: "Threads for OpenBLAS and the engine's loops (default: all cores).")
+  var threads: Int?
+
+  @Option(help: "Timed repetitions per case (the best is reported).")
+  var repeats: Int = 3
+
+  @Flag(help: "Only the network forward+backward table (skip the zoom frame).")
+  var networkOnly = false
+
+  @Flag(help: "Print time per op kind for each network case.")
+  var profile = false
+
+  func run() throws {
+    if let threads { EngineThreads.set(threads) }
+    print("threads: \(EngineThreads.count)")
+    let sgemm = measureSgemmGFLOPS(m: 2048, n: 2048, k: 2048, repeats: 4)
+    print(String(format: "sgemm 2048^3: %.1f GFLOPS (reference for the ratios below)", sgemm))
+    print("")
+    print("| model | layer | size | fwd+bwd ms | GFLOPS | ratio to sgemm | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|")
+    let cases: [(String, String)] = [
+      ("googlenet.pb", "inception_4c/output"), ("inception_v3.pb", "mixed_5/join"),
+    ]
+    for (file, layer) in cases {
+      let url = URL(fileURLWithPath: models).appendingPathComponent(file)
+      let model = try Model(contentsOf: url)
+      let network = try Network(model: model, objective: .meanSquare(layer))
+      for (w, h) in [(224, 224), (800, 450)] {
+        let input = Tensor(
+          shape: TensorShape(height: h, width: w, channels: 3),
+          values: (0..<(w * h * 3)).map { Float(($0 * 7919) % 256) })
+        _ = try network.lossAndGradient(input)  // warm-up
+        var best = Double.infinity
+        for _ in 0..<max(1, repeats) {
+          let start = MonotonicClock.now()
+          _ = try network.lossAndGradient(input)
+          best = min(best, MonotonicClock.now() - start)
+        }
+        if profile {
+          let p = OpProfile()
+          network.profile = p
+          _ = try network.lossAndGradient(input)
+          network.profile = nil
+          print(p.report)
+        }
+        let gflops = try network.convolutionFLOPs(width: w, height: h) / best / 1e9
+        print(
+          String(
+            format: "| %@ | %@ | %dx%d | %.1f | %.1f | %.2f | %.0f |", file, layer, w, h, best * 1000,
+            gflops, gflops / sgemm, peakRSSMegabytes()))
+      }
+    }
+  }
+}
+
+/// The process's peak resident set size so far, in MB.
+func peakRSSMegabytes() -> Double {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return Double(usage.ru_maxrss) / 1024
+}

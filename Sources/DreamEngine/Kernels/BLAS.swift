@@ -1,0 +1,34 @@
+internal import CBLAS
+
+/// Row-major single-precision GEMM on OpenBLAS:
+/// `C[m x n] = alpha * op(A) * op(B) + beta * C`, with leading dimensions given explicitly
+/// so callers can address sub-matrices (e.g. a channel slice of an NHWC tensor).
+/// `op(A)` is `m x k` (A stored `m x k`, or `k x m` when `transA`), `op(B)` is `k x n`.
+func sgemm(
+  transA: Bool = false, transB: Bool = false, m: Int, n: Int, k: Int,
+  alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+  beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+  precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: bad sizes m=\(m) n=\(n) k=\(k)")
+  if m == 0 || n == 0 { return }
+  cblas_sgemm(
+    CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+}
+
+/// GFLOPS of OpenBLAS sgemm on an `m x k` by `k x n` product, best of `repeats` runs
+/// (used by dream-bench as the machine's reference speed).
+public func measureSgemmGFLOPS(m: Int, n: Int, k: Int, repeats: Int = 5) -> Double {
+  let a = FloatBuffer(zeros: m * k)
+  let b = FloatBuffer(zeros: k * n)
+  let c = FloatBuffer(zeros: m * n)
+  for i in 0..<a.count { a.base[i] = Float(i % 7) * 0.1 }
+  for i in 0..<b.count { b.base[i] = Float(i % 5) * 0.1 }
+  var best = Double.infinity
+  for _ in 0..<max(1, repeats) {
+    let start = MonotonicClock.now()
+    sgemm(m: m, n: n, k: k, a: a.base, lda: k, b: b.base, ldb: n, beta: 0, c: c.base, ldc: n)
+    best = min(best, MonotonicClock.now() - start)
+  }
+  return 2.0 * Double(m) * Double(n) * Double(k) / best / 1e9
+}

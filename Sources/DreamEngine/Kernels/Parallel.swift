@@ -1,0 +1,71 @@
+import Dispatch
+
+internal import CBLAS
+
+/// The engine's thread setting: OpenBLAS's threads and the engine's own loops use the same count.
+///
+/// Every parallel loop in the engine splits its work so that each output element is computed by
+/// exactly one thread in a fixed arithmetic order; OpenBLAS with a fixed thread count is
+/// deterministic too. So a given thread count gives bit-identical results, run to run.
+public enum EngineThreads {
+  /// Sets the thread count for OpenBLAS and the engine's loops (clamped to 1...256).
+  public static func set(_ threads: Int) {
+    let n = min(max(threads, 1), 256)
+    storage.set(n)
+    openblas_set_num_threads(Int32(n))
+  }
+
+  /// The current thread count (defaults to the number of CPU cores).
+  public static var count: Int { storage.get() }
+
+  /// The number of CPU cores OpenBLAS detected.
+  public static var processorCount: Int { Int(openblas_get_num_procs()) }
+
+  private static let storage = ThreadCountBox()
+}
+
+private final class ThreadCountBox: @unchecked Sendable {
+  private var value: Int = 0
+  private let lock = NSLockLike()
+  func get() -> Int {
+    lock.withLock {
+      if value == 0 { value = max(1, Int(openblas_get_num_procs())) }
+      return value
+    }
+  }
+  func set(_ n: Int) { lock.withLock { value = n } }
+}
+
+/// A tiny mutex built on a serial dispatch queue (Foundation-free).
+private final class NSLockLike: @unchecked Sendable {
+  private let queue = DispatchQueue(label: "dream-run.threads")
+  func withLock<T>(_ body: () -> T) -> T { queue.sync(execute: body) }
+}
+
+/// Runs `body` over `0..<count` split into at most `EngineThreads.count` contiguous chunks.
+/// Each index is visited by exactly one chunk; chunks run concurrently.
+/// `minimumChunk` avoids spawning threads for tiny loops.
+func parallelChunks(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
+  guard count > 0 else { return }
+  let threads = min(EngineThreads.count, max(1, count / max(minimumChunk, 1)))
+  if threads <= 1 {
+    body(0..<count)
+    return
+  }
+  let chunk = (count + threads - 1) / threads
+  // The chunks touch disjoint outputs by construction; the box only tells the compiler so.
+  withoutActuallyEscaping(body) { escapable in
+    let box = UncheckedSendableBox(escapable)
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+      let start = t * chunk
+      let end = min(count, start + chunk)
+      if start < end { box.value(start..<end) }
+    }
+  }
+}
+
+/// Carries a value across a concurrency boundary the caller has proven safe.
+struct UncheckedSendableBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,156 @@
+import DreamEngine
+import XCTest
+
+/// Every op's backward pass against central finite differences of `L = sum(w * op(x))`, and the
+/// fast convolution against its plain-loop reference.
+final class OpGradientTests: XCTestCase {
+  /// Checks `backward` (dL/dx for dL/dy = w) against central differences with step `eps`.
+  /// Inputs are spread so max-pool windows have no near-ties (the non-smooth points).
+  private func checkGradient(
+    _ name: String, x: Tensor, eps: Float = 1e-2, tolerance: Double = 2e-3,
+    forward: (Tensor) -> Tensor, backward: (Tensor, Tensor, Tensor) -> Tensor,
+    file: StaticString = #filePath, line: UInt = #line
+  ) {
+    var rng = TestRandom(seed: 42)
+    let y = forward(x)
+    let w = rng.tensor(y.shape)
+    let dy = Tensor(shape: y.shape, values: w.values)
+    let analytic = backward(x, y, dy).values
+    func loss(_ v: [Float]) -> Double {
+      let out = forward(Tensor(shape: x.shape, values: v)).values
+      var s = 0.0
+      for i in 0..<out.count { s += Double(out[i]) * Double(w.values[i]) }
+      return s
+    }
+    var numeric = [Float](repeating: 0, count: x.shape.count)
+    var v = x.values
+    for i in 0..<v.count {
+      let keep = v[i]
+      v[i] = keep + eps
+      let plus = loss(v)
+      v[i] = keep - eps
+      let minus = loss(v)
+      v[i] = keep
+      numeric[i] = Float((plus - minus) / Double(2 * eps))
+    }
+    let error = relativeL2(analytic, numeric)
+    XCTAssertLessThan(error, tolerance, "\(name): relative L2 error \(error)", file: file, line: line)
+  }
+
+  private func distinctInput(_ shape: TensorShape, seed: UInt64) -> Tensor {
+    // A shuffled ramp: values differ by at least 0.05, so +-eps never reorders a pool window.
+    var rng = TestRandom(seed: seed)
+    var values = (0..<shape.count).map { Float($0) * 0.05 - Float(shape.count) * 0.025 }
+    for i in stride(from: values.count - 1, to: 0, by: -1) {
+      values.swapAt(i, Int(rng.next() % UInt64(i + 1)))
+    }
+    return Tensor(shape: shape, values: values)
+  }
+
+  func testConv2DGradients() {
+    var rng = TestRandom(seed: 1)
+    let cases: [(Int, Int, Int, Int, Padding, Bool)] = [
+      (3, 3, 1, 1, .same, true), (3, 3, 2, 2, .same, false), (3, 3, 2, 2, .valid, true),
+      (7, 7, 2, 2, .same, false), (1, 1, 1, 1, .valid, true), (1, 7, 1, 1, .same, false),
+      (7, 1, 1, 1, .same, true), (5, 5, 1, 1, .same, false), (1, 1, 2, 2, .same, false),
+    ]
+    for (kh, kw, sh, sw, padding, relu) in cases {
+      let conv = Conv2D(
+        kernelH: kh, kernelW: kw, inChannels: 3, outChannels: 4, strideH: sh, strideW: sw,
+        padding: padding, weights: rng.buffer(kh * kw * 12), bias: rng.buffer(4, -0.2, 0.2),
+        relu: relu)
+      let x = rng.tensor(TensorShape(height: 9, width: 8, channels: 3))
+      checkGradient(
+        "conv \(kh)x\(kw)/\(sh) \(padding) relu=\(relu)", x: x, eps: 1e-3, tolerance: 5e-3,
+        forward: { conv.forward($0) },
+        backward: { x, y, dy in conv.backward(inputShape: x.shape, y: y, dy: dy) })
+    }
+  }
+
+  func testFastConvMatchesNaiveReference() {
+    var rng = TestRandom(seed: 2)
+    let cases: [(Int, Int, Int, Int, Padding, Int, Int)] = [
+      (3, 3, 1, 1, .same, 5, 7), (3, 3, 2, 2, .valid, 4, 6), (7, 7, 2, 2, .same, 3, 8),
+      (1, 1, 1, 1, .same, 16, 8), (1, 7, 1, 1, .same, 6, 5), (7, 1, 1, 1, .same, 6, 5),
+      (5, 5, 1, 1, .same, 2, 3), (2, 2, 3, 2, .valid, 3, 2),
+    ]
+    for (kh, kw, sh, sw, padding, cin, cout) in cases {
+      let conv = Conv2D(
+        kernelH: kh, kernelW: kw, inChannels: cin, outChannels: cout, strideH: sh, strideW: sw,
+        padding: padding, weights: rng.buffer(kh * kw * cin * cout), bias: rng.buffer(cout),
+        relu: true)
+      for (h, w) in [(11, 13), (8, 8), (15, 7)] {
+        let x = rng.tensor(TensorShape(height: h, width: w, channels: cin))
+        let fast = conv.forward(x)
+        let naive = conv.naiveForward(x)
+        XCTAssertEqual(fast.shape, naive.shape)
+        XCTAssertLessThan(relativeL2(fast.values, naive.values), 1e-6, "forward \(kh)x\(kw)/\(sh) \(padding) \(h)x\(w)")
+        let dy = rng.tensor(fast.shape)
+        let fastDx = conv.backward(inputShape: x.shape, y: fast, dy: Tensor(shape: dy.shape, values: dy.values))
+        let naiveDx = conv.naiveBackward(inputShape: x.shape, y: naive, dy: dy)
+        XCTAssertLessThan(relativeL2(fastDx.values, naiveDx.values), 1e-6, "backward \(kh)x\(kw)/\(sh) \(padding) \(h)x\(w)")
+      }
+    }
+  }
+
+  func testPoolGradients() {
+    for kind in [Pool.Kind.max, .average] {
+      for (k, s, padding) in [(3, 2, Padding.same), (3, 2, .valid), (3, 1, .same), (2, 2, .valid)] {
+        let pool = Pool(kind: kind, kernelH: k, kernelW: k, strideH: s, strideW: s, padding: padding)
+        for (h, w) in [(7, 9), (8, 6)] {
+          let x = distinctInput(TensorShape(height: h, width: w, channels: 3), seed: UInt64(h * w))
+          checkGradient(
+            "\(kind) pool \(k)/\(s) \(padding) \(h)x\(w)", x: x, eps: 1e-2, tolerance: 1e-3,
+            forward: { pool.forward($0) }, backward: { x, _, dy in pool.backward(x: x, dy: dy) })
+        }
+      }
+    }
+  }
+
+  func testAvgPoolDividesByValidCellsOnly() {
+    let pool = Pool(kind: .average, kernelH: 3, kernelW: 3, strideH: 1, strideW: 1, padding: .same)
+    let x = Tensor(shape: TensorShape(height: 2, width: 2, channels: 1), values: [1, 2, 3, 4])
+    // Every 3x3 window covers the whole 2x2 input: the mean of 4 cells, not 4/9 of it.
+    XCTAssertEqual(pool.forward(x).values, [2.5, 2.5, 2.5, 2.5])
+  }
+
+  func testMaxPoolPaddingNeverWins() {
+    let pool = Pool(kind: .max, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2, padding: .same)
+    let x = Tensor(shape: TensorShape(height: 2, width: 2, channels: 1), values: [-5, -4, -3, -2])
+    XCTAssertEqual(pool.forward(x).values, [-2])
+  }
+
+  func testLRNGradients() {
+    var rng = TestRandom(seed: 3)
+    for lrn in [
+      LRN(depthRadius: 2, bias: 2, alpha: 0.1, beta: 0.5), LRN(depthRadius: 5, bias: 1, alpha: 1e-2, beta: 0.75),
+    ] {
+      let x = rng.tensor(TensorShape(height: 3, width: 4, channels: 9), -2, 2)
+      checkGradient(
+        "lrn r=\(lrn.depthRadius)", x: x, eps: 1e-2, tolerance: 2e-3, forward: { lrn.forward($0) },
+        backward: { x, _, dy in lrn.backward(x: x, dy: dy) })
+    }
+  }
+
+  func testElementwiseAndConcatGradients() {
+    var rng = TestRandom(seed: 4)
+    let x = rng.tensor(TensorShape(height: 4, width: 5, channels: 3))
+    let affine = Affine(scale: [0.5, -2, 3], shift: [1, 2, 3])
+    checkGradient(
+      "affine", x: x, forward: { affine.forward($0) }, backward: { _, _, dy in affine.backward(dy: dy) })
+    let biasRelu = BiasRelu(bias: FloatBuffer([0.125, -0.225, 0.325]), relu: true)  // x + b stays 0.025 off 0
+    checkGradient(
+      "bias+relu", x: distinctInput(x.shape, seed: 9), forward: { biasRelu.forward($0) },
+      backward: { _, y, dy in biasRelu.backward(y: y, dy: dy) })
+    // Concat of x with a function of x: the gradients of both parts must add up.
+    let concat = Concat()
+    let forward: (Tensor) -> Tensor = { x in concat.forward([x, affine.forward(x)]) }
+    checkGradient(
+      "concat", x: x, forward: forward,
+      backward: { x, _, dy in
+        let parts = concat.backward(inputShapes: [x.shape, x.shape], dy: dy)
+        let viaAffine = affine.backward(dy: parts[1]).values
+        return Tensor(shape: x.shape, values: zip(parts[0].values, viaAffine).map { $0 + $1 })
+      })
+  }
+}
