@@ -30,7 +30,9 @@ public struct InstallManifest: Codable, Sendable, Equatable {
   public static let fileName = "manifest.json"
 
   /// Creates a manifest stamped with the current time.
-  public init(name: String, file: String, sha256: String, bytes: Int64, source: String, archiveSHA256: String?) {
+  public init(
+    name: String, file: String, sha256: String, bytes: Int64, source: String, archiveSHA256: String?
+  ) {
     self.formatVersion = Self.currentFormatVersion
     self.name = name
     self.file = file

@@ -27,7 +27,8 @@ public struct ModelCache: Sendable {
       return URL(fileURLWithPath: (explicit as NSString).expandingTildeInPath, isDirectory: true)
     }
     if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
-      return URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent("dream-run", isDirectory: true)
+      return URL(fileURLWithPath: xdg, isDirectory: true).appendingPathComponent(
+        "dream-run", isDirectory: true)
     }
     let home: URL
     if let value = environment["HOME"], !value.isEmpty {
@@ -74,7 +75,8 @@ public struct ModelCache: Sendable {
     else { return nil }
     let file = modelFile(for: entry)
     guard let size = Self.regularFileSize(file), size == manifest.bytes else { return nil }
-    return InstalledModel(name: entry.name, fileURL: file, sha256: manifest.sha256, bytes: size, manifest: manifest)
+    return InstalledModel(
+      name: entry.name, fileURL: file, sha256: manifest.sha256, bytes: size, manifest: manifest)
   }
 
   /// Rehashes the installed .pb; true when it is present and its sha256 matches the catalog entry.
@@ -109,7 +111,10 @@ public struct ModelCache: Sendable {
 
   /// Size of a regular file (symlinks followed), or nil when it is missing or not a regular file.
   static func regularFileSize(_ url: URL) -> Int64? {
-    guard let values = try? url.resolvingSymlinksInPath().resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey]),
+    guard
+      let values = try? url.resolvingSymlinksInPath().resourceValues(forKeys: [
+        .isRegularFileKey, .fileSizeKey,
+      ]),
       values.isRegularFile == true, let size = values.fileSize
     else { return nil }
     return Int64(size)

@@ -6,7 +6,7 @@ import Foundation
 #endif
 
 /// Progress of a download: bytes received so far and the announced total (nil when the server
-/// sent no Content-Length). Called on a background queue, in order, at least once at the end.
+/// sent no Content-Length). Called on a background queue, in order, after every received chunk.
 public typealias DownloadProgress = @Sendable (_ receivedBytes: Int64, _ totalBytes: Int64?) -> Void
 
 /// The outcome of a finished transfer.
@@ -97,7 +97,11 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @uncheck
   }
 
   func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-    lock.withLock { transferError = error }
+    let status = (task.response as? HTTPURLResponse)?.statusCode
+    lock.withLock {
+      transferError = error
+      if let status, status != 200, badStatus == nil { badStatus = status }
+    }
     finished.signal()
   }
 
@@ -118,7 +122,8 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @uncheck
   private func classify(_ error: Error, timeout: TimeInterval) -> FetchFailureReason {
     let detail = error.localizedDescription
     guard let urlError = error as? URLError else {
-      return received > 0 ? .truncated(receivedBytes: received, expectedBytes: expected) : .transport(detail: detail)
+      return received > 0
+        ? .truncated(receivedBytes: received, expectedBytes: expected) : .transport(detail: detail)
     }
     switch urlError.code {
     case .timedOut:
@@ -131,7 +136,8 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @uncheck
       return received > 0 || expected != nil
         ? .truncated(receivedBytes: received, expectedBytes: expected) : .transport(detail: detail)
     default:
-      return received > 0 ? .truncated(receivedBytes: received, expectedBytes: expected) : .transport(detail: detail)
+      return received > 0
+        ? .truncated(receivedBytes: received, expectedBytes: expected) : .transport(detail: detail)
     }
   }
 }

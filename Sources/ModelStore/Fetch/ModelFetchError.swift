@@ -1,9 +1,5 @@
 import Foundation
 
-#if canImport(FoundationNetworking)
-  import FoundationNetworking
-#endif
-
 /// Why fetching a catalog model failed.
 public enum FetchFailureReason: Sendable, Equatable {
   /// The server answered with a status other than 200.
@@ -36,11 +32,29 @@ public enum FetchFailureReason: Sendable, Equatable {
     }
   }
 
-  /// The reason as a sentence fragment, e.g. `HTTP 404 (not found)`.
+  /// The standard reason phrase of common HTTP error statuses (the same on every platform).
+  static func reasonPhrase(_ code: Int) -> String? {
+    switch code {
+    case 400: return "Bad Request"
+    case 401: return "Unauthorized"
+    case 403: return "Forbidden"
+    case 404: return "Not Found"
+    case 408: return "Request Timeout"
+    case 410: return "Gone"
+    case 429: return "Too Many Requests"
+    case 500: return "Internal Server Error"
+    case 502: return "Bad Gateway"
+    case 503: return "Service Unavailable"
+    case 504: return "Gateway Timeout"
+    default: return nil
+    }
+  }
+
+  /// The reason as a sentence fragment, e.g. `HTTP 404 Not Found`.
   public var summary: String {
     switch self {
     case .httpStatus(let code):
-      return "HTTP \(code) (\(HTTPURLResponse.localizedString(forStatusCode: code)))"
+      return Self.reasonPhrase(code).map { "HTTP \(code) \($0)" } ?? "HTTP status \(code)"
     case .offline(let detail):
       return "the server cannot be reached (offline, unknown host or connection refused: \(detail))"
     case .timedOut(let seconds):

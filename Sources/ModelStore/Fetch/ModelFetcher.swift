@@ -32,7 +32,8 @@ public struct ModelFetcher: Sendable {
     func failure(_ reason: FetchFailureReason) -> ModelFetchError {
       ModelFetchError(
         modelName: entry.name, url: url, reason: reason,
-        manualSteps: ModelFetchError.manualSteps(for: entry, installDirectory: cache.installDirectory(for: entry)))
+        manualSteps: ModelFetchError.manualSteps(
+          for: entry, installDirectory: cache.installDirectory(for: entry)))
     }
     do {
       return try cache.withLock(forModel: entry.name) {
@@ -125,7 +126,9 @@ public struct ModelFetcher: Sendable {
         bytes += Int64(chunk.count)
       }
     } catch {
-      if let writeFailure { throw FetchFailureReason.cacheWrite(path: destination.path, detail: writeFailure) }
+      if let writeFailure {
+        throw FetchFailureReason.cacheWrite(path: destination.path, detail: writeFailure)
+      }
       throw FetchFailureReason.invalidArchive(detail: "cannot extract \(memberPath): \(error)")
     }
     guard crc == member.checksum else {

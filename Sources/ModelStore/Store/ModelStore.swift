@@ -63,7 +63,8 @@ public struct ModelStore: Sendable {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: file.path, isDirectory: &isDirectory) else {
       if Self.looksLikePath(trimmed) {
-        throw ModelReferenceError.fileNotFound(reference: trimmed, path: file.path, catalogNames: catalog.names)
+        throw ModelReferenceError.fileNotFound(
+          reference: trimmed, path: file.path, catalogNames: catalog.names)
       }
       throw ModelReferenceError.unknownModel(
         name: trimmed, suggestions: catalog.suggestions(for: trimmed), catalogNames: catalog.names)
@@ -96,7 +97,8 @@ public struct ModelStore: Sendable {
   static func absoluteURL(for reference: String, relativeTo baseDirectory: URL?) -> URL {
     let expanded = (reference as NSString).expandingTildeInPath
     if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardizedFileURL }
-    let base = baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+    let base =
+      baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
     return base.appendingPathComponent(expanded).standardizedFileURL
   }
 
