@@ -57,6 +57,13 @@ final class DownloadTests: FetchTestCase {
     XCTAssertEqual(try Data(contentsOf: try store.resolve("testnet", relativeTo: nil).fileURL), payload)
   }
 
+  func testConnectionClosedRightAfterTheHeaders() throws {
+    server.serve("/testnet.zip", body: archive, behavior: .closeAfter(bytes: 0))
+    let error = expectFetchError { _ = try makeStore().resolve("testnet", relativeTo: nil) }
+    XCTAssertEqual(error?.reason, .truncated(receivedBytes: 0, expectedBytes: Int64(archive.count)))
+    try assertNothingInstalled()
+  }
+
   func testNotFound() throws {
     let error = expectFetchError { _ = try makeStore().resolve("testnet", relativeTo: nil) }
     XCTAssertEqual(error?.reason, .httpStatus(code: 404))

@@ -118,27 +118,25 @@ private final class DownloadDelegate: NSObject, URLSessionDataDelegate, @uncheck
     }
   }
 
-  /// Maps a URLSession error to a reason; called with the lock held.
+  /// Maps a URLSession error to a reason; called with the lock held. Once a response with a
+  /// length or any body bytes arrived, a transfer error means the body was cut short.
   private func classify(_ error: Error, timeout: TimeInterval) -> FetchFailureReason {
     let detail = error.localizedDescription
-    guard let urlError = error as? URLError else {
-      return received > 0
-        ? .truncated(receivedBytes: received, expectedBytes: expected) : .transport(detail: detail)
+    if let urlError = error as? URLError {
+      switch urlError.code {
+      case .timedOut:
+        return .timedOut(seconds: timeout)
+      case .cannotConnectToHost, .cannotFindHost, .notConnectedToInternet, .dnsLookupFailed,
+        .internationalRoamingOff, .dataNotAllowed:
+        return .offline(detail: detail)
+      default:
+        break
+      }
     }
-    switch urlError.code {
-    case .timedOut:
-      return .timedOut(seconds: timeout)
-    case .cannotConnectToHost, .cannotFindHost, .notConnectedToInternet, .dnsLookupFailed,
-      .internationalRoamingOff, .dataNotAllowed:
-      return .offline(detail: detail)
-    case .networkConnectionLost, .cannotParseResponse, .badServerResponse, .cannotDecodeRawData,
-      .cannotDecodeContentData, .zeroByteResource:
-      return received > 0 || expected != nil
-        ? .truncated(receivedBytes: received, expectedBytes: expected) : .transport(detail: detail)
-    default:
-      return received > 0
-        ? .truncated(receivedBytes: received, expectedBytes: expected) : .transport(detail: detail)
+    if received > 0 || expected != nil {
+      return .truncated(receivedBytes: received, expectedBytes: expected)
     }
+    return .transport(detail: detail)
   }
 }
 
