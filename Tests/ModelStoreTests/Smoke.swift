@@ -1,3 +1,0 @@
-import XCTest
-import ModelStore
-final class ModelStoreSmokeTests: XCTestCase { func testBuilds() {} }
