@@ -117,6 +117,8 @@ int ic_jpeg_decode(
   uint8_t *volatile pixels = NULL;
   uint8_t *volatile cmyk_row = NULL;
   if (setjmp(sink.jump)) {
+    *out_width = cinfo.image_width;  // as far as the header was read (for "0xN pixels" errors)
+    *out_height = cinfo.image_height;
     jpeg_destroy_decompress(&cinfo);
     free(pixels);
     free(cmyk_row);
