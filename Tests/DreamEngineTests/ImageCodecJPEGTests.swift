@@ -57,7 +57,8 @@ final class ImageCodecJPEGTests: XCTestCase {
   }
 
   func testTruncatedJPEGIsRejected() throws {
-    let bytes = try ImageCodec.encode(CodecTestSupport.noiseImage(width: 64, height: 64), as: .jpeg(quality: 90))
+    let bytes = try ImageCodec.encode(
+      CodecTestSupport.noiseImage(width: 64, height: 64), as: .jpeg(quality: 90))
     let expected = ImageCodecError.corrupt(
       file: "frame.jpg", kind: .jpeg, detail: "premature end of JPEG file")
     let message =
@@ -70,7 +71,8 @@ final class ImageCodecJPEGTests: XCTestCase {
   }
 
   func testCorruptScanDataIsRejected() throws {
-    var bytes = try ImageCodec.encode(CodecTestSupport.noiseImage(width: 64, height: 64), as: .jpeg(quality: 90))
+    var bytes = try ImageCodec.encode(
+      CodecTestSupport.noiseImage(width: 64, height: 64), as: .jpeg(quality: 90))
     let middle = bytes.count / 2
     bytes.replaceSubrange(middle..<(middle + 2), with: [0xFF, 0xD3])  // a stray RST marker in the scan
     assertCodecError(
@@ -81,7 +83,8 @@ final class ImageCodecJPEGTests: XCTestCase {
   }
 
   func testDamagedHeaderIsRejected() throws {
-    var bytes = try ImageCodec.encode(CodecTestSupport.noiseImage(width: 8, height: 8), as: .jpeg(quality: 90))
+    var bytes = try ImageCodec.encode(
+      CodecTestSupport.noiseImage(width: 8, height: 8), as: .jpeg(quality: 90))
     let sof = try startOfFrame(bytes)
     bytes[sof + 9] = 7  // number of components: 7 does not fit the segment length
     do {
@@ -93,7 +96,8 @@ final class ImageCodecJPEGTests: XCTestCase {
   }
 
   func testZeroHeightIsRejected() throws {
-    var bytes = try ImageCodec.encode(CodecTestSupport.noiseImage(width: 24, height: 8), as: .jpeg(quality: 90))
+    var bytes = try ImageCodec.encode(
+      CodecTestSupport.noiseImage(width: 24, height: 8), as: .jpeg(quality: 90))
     let sof = try startOfFrame(bytes)
     bytes.replaceSubrange((sof + 5)..<(sof + 7), with: [0, 0])  // height
     assertCodecError(
@@ -103,7 +107,8 @@ final class ImageCodecJPEGTests: XCTestCase {
   }
 
   func testHugeDimensionsAreRejectedFromTheHeader() throws {
-    var bytes = try ImageCodec.encode(CodecTestSupport.noiseImage(width: 24, height: 8), as: .jpeg(quality: 90))
+    var bytes = try ImageCodec.encode(
+      CodecTestSupport.noiseImage(width: 24, height: 8), as: .jpeg(quality: 90))
     let sof = try startOfFrame(bytes)
     bytes.replaceSubrange((sof + 5)..<(sof + 9), with: [0x4E, 0x20, 0x00, 0x10])  // 16x20000
     assertCodecError(.tooLarge(file: "tall.jpg", width: 16, height: 20000)) {

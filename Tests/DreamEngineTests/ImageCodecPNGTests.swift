@@ -94,7 +94,8 @@ final class ImageCodecPNGTests: XCTestCase {
     header[30] ^= 0x01  // IHDR's CRC (bytes 29..<33)
     assertCodecError(
       .corrupt(file: "damaged.png", kind: .png, detail: "IHDR: CRC error"),
-      message: "damaged.png: corrupt PNG data: IHDR: CRC error (the file is truncated or damaged; re-export it)"
+      message:
+        "damaged.png: corrupt PNG data: IHDR: CRC error (the file is truncated or damaged; re-export it)"
     ) { _ = try ImageCodec.decode(header, name: "damaged.png") }
     // Inside IDAT, zlib's own checksum fails before libpng reaches the chunk's CRC.
     var pixels = bytes

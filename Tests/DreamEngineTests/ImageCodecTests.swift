@@ -74,7 +74,8 @@ final class ImageCodecTests: XCTestCase {
       }
     }
     // Overwriting replaces the file; no temporary files are left behind.
-    try ImageCodec.write(CodecTestSupport.noiseImage(width: 3, height: 3), to: folder.appendingPathComponent("a.png"))
+    try ImageCodec.write(
+      CodecTestSupport.noiseImage(width: 3, height: 3), to: folder.appendingPathComponent("a.png"))
     XCTAssertEqual(try ImageCodec.read(contentsOf: folder.appendingPathComponent("a.png")).width, 3)
     let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
     XCTAssertEqual(names, ["a.png", "b.JPG", "c.jpeg"])

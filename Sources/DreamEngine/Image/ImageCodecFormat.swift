@@ -70,9 +70,10 @@ public enum ImageFileKind: String, Equatable, Hashable, Sendable {
     if head.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
       return "'" + String(decoding: head, as: UTF8.self) + "'"
     }
-    return "bytes " + head.map { byte in
-      let hex = String(byte, radix: 16, uppercase: true)
-      return hex.count == 1 ? "0" + hex : hex
-    }.joined(separator: " ")
+    return "bytes "
+      + head.map { byte in
+        let hex = String(byte, radix: 16, uppercase: true)
+        return hex.count == 1 ? "0" + hex : hex
+      }.joined(separator: " ")
   }
 }

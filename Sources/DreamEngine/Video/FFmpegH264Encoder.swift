@@ -44,7 +44,8 @@ struct FFmpegH264Encoder {
       throw .unwritable(file: ImageCodec.displayName(of: links), reason: error.localizedDescription)
     }
 
-    let partial = output.deletingLastPathComponent().appendingPathComponent(output.lastPathComponent + ".partial")
+    let partial = output.deletingLastPathComponent().appendingPathComponent(
+      output.lastPathComponent + ".partial")
     var arguments = [
       "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
       "-framerate", Self.rateArgument(fps), "-start_number", "0",
@@ -81,7 +82,8 @@ struct FFmpegH264Encoder {
     do {
       try process.run()
     } catch {
-      throw .ffmpegFailed(output: name, status: -1, detail: "cannot start \(executable.path): \(error.localizedDescription)")
+      throw .ffmpegFailed(
+        output: name, status: -1, detail: "cannot start \(executable.path): \(error.localizedDescription)")
     }
     // Drain stderr before waiting, so a chatty ffmpeg cannot block on a full pipe.
     let text = errors.fileHandleForReading.readDataToEndOfFile()

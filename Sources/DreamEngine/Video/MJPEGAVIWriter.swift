@@ -78,7 +78,9 @@ public final class MJPEGAVIWriter {
     }
     let padded = jpeg.count + jpeg.count % 2
     let fileSizeAfter = AVIHeader.byteCount + moviListSize - 4 + 8 + padded + 8 + 16 * (frameCount + 1)
-    guard fileSizeAfter <= Self.maximumFileSize else { throw .tooLarge(output: ImageCodec.displayName(of: url)) }
+    guard fileSizeAfter <= Self.maximumFileSize else {
+      throw .tooLarge(output: ImageCodec.displayName(of: url))
+    }
 
     var chunk = LittleEndianBytes()
     chunk.fourCC("00dc")

@@ -50,6 +50,13 @@ public struct VideoSummary: Equatable, Sendable {
   /// `VideoAssembler`).
   public var width: Int
   public var height: Int
+
+  public init(container: VideoContainer, frameCount: Int, width: Int, height: Int) {
+    self.container = container
+    self.frameCount = frameCount
+    self.width = width
+    self.height = height
+  }
 }
 
 /// Assembles an ordered list of frame files (PNG or JPEG) into a video.
@@ -126,7 +133,8 @@ public enum VideoAssembler {
     }
     guard let writer else { throw .noFrames(output: ImageCodec.displayName(of: output)) }
     try writer.finish()
-    return VideoSummary(container: .avi, frameCount: writer.frameCount, width: writer.width, height: writer.height)
+    return VideoSummary(
+      container: .avi, frameCount: writer.frameCount, width: writer.width, height: writer.height)
   }
 
   private static func writeMP4(frames: [URL], to output: URL, options: VideoOptions, ffmpeg: URL)
@@ -158,7 +166,8 @@ public enum VideoAssembler {
     try FFmpegH264Encoder(executable: ffmpeg).encode(
       frames: frames, kind: firstKind, width: width, height: height, fps: options.fps, crf: options.crf,
       to: output)
-    return VideoSummary(container: .mp4, frameCount: frames.count, width: width - width % 2, height: height - height % 2)
+    return VideoSummary(
+      container: .mp4, frameCount: frames.count, width: width - width % 2, height: height - height % 2)
   }
 
   /// Reads and fully decodes one frame (to validate it), returning its bytes, pixels and format.

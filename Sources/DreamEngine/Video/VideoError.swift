@@ -38,7 +38,8 @@ public enum VideoError: Error, Equatable, Sendable, CustomStringConvertible, Loc
     case .noFrames(let output):
       return "\(output): no frames to write; check the frame list (were the frames saved?)"
     case .invalidFPS(let output, let fps):
-      return "\(output): fps \(fps) is invalid; use a frame rate above 0 and at most "
+      let shown = fps.isFinite && fps == fps.rounded() && abs(fps) < 1e15 ? String(Int(fps)) : String(fps)
+      return "\(output): fps \(shown) is invalid; use a frame rate above 0 and at most "
         + "\(Int(VideoOptions.maximumFPS))"
     case .invalidJPEGQuality(let output, let quality):
       return "\(output): JPEG quality \(quality) is out of range; use a quality from 1 to 100"

@@ -87,7 +87,10 @@ struct TinyPNG {
   }
 
   static func be32(_ value: Int) -> [UInt8] {
-    [UInt8((value >> 24) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)]
+    [
+      UInt8((value >> 24) & 0xFF), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF),
+      UInt8(value & 0xFF),
+    ]
   }
 
   static func chunk(_ type: String, _ body: [UInt8]) -> [UInt8] {
