@@ -1,0 +1,111 @@
+internal import CImageCodecs
+
+/// An 8-bit RGB image as the C codecs see it: row-major, RGB interleaved, stride width * 3.
+struct RGB8Image: Sendable {
+  let width: Int
+  let height: Int
+  let bytes: [UInt8]
+}
+
+/// The bridge to the CImageCodecs shim: the only file that calls C. Every C function reports
+/// errors by status code plus message, so nothing here can abort the process.
+extension ImageCodec {
+  /// Largest accepted width or height (16384), checked from the header before decoding.
+  public static let maximumSide = Int(IC_MAX_SIDE)
+  /// Largest accepted width * height (268,435,456).
+  public static let maximumPixels = Int(IC_MAX_PIXELS)
+
+  private static let messageCapacity = 256
+
+  /// Decodes PNG or JPEG bytes (recognised by their signature) to 8-bit RGB.
+  static func decodeRGB8(_ bytes: UnsafeRawBufferPointer, name: String) throws(ImageCodecError)
+    -> RGB8Image
+  {
+    guard !bytes.isEmpty else { throw .emptyFile(file: name) }
+    guard let kind = ImageFileKind.detect(bytes) else {
+      throw .notAnImage(file: name, signature: ImageFileKind.signature(of: bytes))
+    }
+    var rgb: UnsafeMutablePointer<UInt8>? = nil
+    var width: UInt32 = 0
+    var height: UInt32 = 0
+    var message = [CChar](repeating: 0, count: messageCapacity)
+    let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+    let status: Int32
+    switch kind {
+    case .png:
+      status = ic_png_decode(base, bytes.count, &rgb, &width, &height, &message, messageCapacity)
+    case .jpeg:
+      status = ic_jpeg_decode(base, bytes.count, &rgb, &width, &height, &message, messageCapacity)
+    }
+    defer { ic_free(rgb) }
+    let w = Int(width)
+    let h = Int(height)
+    guard status == code(IC_OK), let rgb else {
+      throw error(status, kind: kind, message: message, name: name, width: w, height: h)
+    }
+    let pixels = Array(UnsafeBufferPointer(start: rgb, count: w * h * 3))
+    return RGB8Image(width: w, height: h, bytes: pixels)
+  }
+
+  /// Encodes 8-bit RGB in `format`.
+  static func encodeRGB8(_ image: RGB8Image, as format: ImageFormat, name: String)
+    throws(ImageCodecError) -> [UInt8]
+  {
+    guard image.width > 0, image.height > 0 else {
+      throw .noPixels(file: name, width: image.width, height: image.height)
+    }
+    guard image.width <= maximumSide, image.height <= maximumSide,
+      image.width * image.height <= maximumPixels
+    else { throw .tooLarge(file: name, width: image.width, height: image.height) }
+    precondition(
+      image.bytes.count == image.width * image.height * 3,
+      "RGB8Image: \(image.bytes.count) bytes for \(image.width)x\(image.height)x3")
+    var output: UnsafeMutablePointer<UInt8>? = nil
+    var size = 0
+    var message = [CChar](repeating: 0, count: messageCapacity)
+    let width = UInt32(image.width)
+    let height = UInt32(image.height)
+    let status: Int32 = image.bytes.withUnsafeBufferPointer { rgb in
+      switch format {
+      case .png:
+        return ic_png_encode(rgb.baseAddress, width, height, &output, &size, &message, messageCapacity)
+      case .jpeg(let quality, let subsampling):
+        let chroma444: Int32
+        switch subsampling {
+        case .yuv420: chroma444 = 0
+        case .yuv444: chroma444 = 1
+        }
+        return ic_jpeg_encode(
+          rgb.baseAddress, width, height, Int32(clamping: quality), chroma444, &output, &size,
+          &message, messageCapacity)
+      }
+    }
+    defer { ic_free(output) }
+    guard status == code(IC_OK), let output else {
+      throw error(
+        status, kind: format.kind, message: message, name: name, width: image.width,
+        height: image.height)
+    }
+    return Array(UnsafeBufferPointer(start: output, count: size))
+  }
+
+  private static func code(_ status: ic_status) -> Int32 { Int32(status.rawValue) }
+
+  /// Maps a shim status and message to the typed error.
+  private static func error(
+    _ status: Int32, kind: ImageFileKind, message: [CChar], name: String, width: Int, height: Int
+  ) -> ImageCodecError {
+    let text = String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    switch status {
+    case code(IC_ERR_ZERO_SIZE): return .noPixels(file: name, width: width, height: height)
+    case code(IC_ERR_TOO_LARGE): return .tooLarge(file: name, width: width, height: height)
+    case code(IC_ERR_UNSUPPORTED):
+      return .unsupported(file: name, kind: kind, detail: ImageCodecError.decoderDetail(text))
+    case code(IC_ERR_NO_MEMORY): return .outOfMemory(file: name, width: width, height: height)
+    case code(IC_ERR_ARGUMENT):
+      preconditionFailure("CImageCodecs rejected arguments Swift validated: \(text)")
+    default:
+      return .corrupt(file: name, kind: kind, detail: ImageCodecError.decoderDetail(text))
+    }
+  }
+}
