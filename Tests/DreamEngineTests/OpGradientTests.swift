@@ -101,7 +101,7 @@ final class OpGradientTests: XCTestCase {
           let x = distinctInput(TensorShape(height: h, width: w, channels: 3), seed: UInt64(h * w))
           checkGradient(
             "\(kind) pool \(k)/\(s) \(padding) \(h)x\(w)", x: x, eps: 1e-2, tolerance: 1e-3,
-            forward: { pool.forward($0) }, backward: { x, _, dy in pool.backward(x: x, dy: dy) })
+            forward: { pool.forward($0) }, backward: { x, y, dy in pool.backward(x: x, y: y, dy: dy) })
         }
       }
     }

@@ -29,7 +29,8 @@ extension Network {
       let y = b.relu ? need(output, "relu output") : dy
       return [b.backward(y: y, dy: dy)]
     case .pool(let pool):
-      return [pool.backward(x: need(inputs[0], "pool input"), dy: dy)]
+      let x = need(inputs[0], "pool input")
+      return [pool.backward(x: x, y: pool.kind == .max ? need(output, "max-pool output") : x, dy: dy)]
     case .lrn(let lrn):
       return [lrn.backward(x: need(inputs[0], "LRN input"), dy: dy)]
     case .concat(let concat):

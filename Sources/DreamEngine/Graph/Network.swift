@@ -26,7 +26,10 @@ public final class Network: GradientSource {
       switch step.op {
       case .conv(let c): if c.relu { kept[step.output] = true }
       case .biasRelu(let b): if b.relu { kept[step.output] = true }
-      case .pool, .lrn: for i in step.inputs { kept[i] = true }
+      case .pool(let p):
+        kept[step.inputs[0]] = true
+        if p.kind == .max { kept[step.output] = true }
+      case .lrn: for i in step.inputs { kept[i] = true }
       case .concat, .affine: break
       }
     }
@@ -94,9 +97,9 @@ public final class Network: GradientSource {
         guard let t = acts[slot] else { preconditionFailure("Network: slot \(slot) released early") }
         return t
       }
-      let t0 = profile == nil ? 0 : MonotonicClock.now()
+      let t0 = profile == nil ? 0 : MonotonicClock.processCPUTime()
       acts[step.output] = Self.forward(step.op, ins)
-      profile?.add("forward \(step.op.kindName)", MonotonicClock.now() - t0)
+      profile?.add("forward \(step.op.kindName)", MonotonicClock.processCPUTime() - t0)
       if backward {
         for i in step.inputs where lastForwardUse[i] == s && !keptForBackward[i] && i != NetworkPlan.inputSlot {
           acts[i] = nil
@@ -118,15 +121,15 @@ public final class Network: GradientSource {
       grads[step.output] = nil
       let ins = step.inputs.map { acts[$0] }
       let inShapes = step.inputs.map { shape(of: $0, acts: acts, input: input) }
-      let t0 = profile == nil ? 0 : MonotonicClock.now()
+      let t0 = profile == nil ? 0 : MonotonicClock.processCPUTime()
       let dxs = Self.backward(step.op, inputs: ins, inputShapes: inShapes, output: acts[step.output], dy: dy)
-      profile?.add("backward \(step.op.kindName)", MonotonicClock.now() - t0)
+      profile?.add("backward \(step.op.kindName)", MonotonicClock.processCPUTime() - t0)
       acts[step.output] = nil
       for (slot, dx) in zip(step.inputs, dxs) {
         if let existing = grads[slot] {
-          let t1 = profile == nil ? 0 : MonotonicClock.now()
+          let t1 = profile == nil ? 0 : MonotonicClock.processCPUTime()
           existing.accumulate(dx)
-          profile?.add("backward accumulate", MonotonicClock.now() - t1)
+          profile?.add("backward accumulate", MonotonicClock.processCPUTime() - t1)
         } else {
           grads[slot] = dx
         }

@@ -74,16 +74,19 @@ public struct Pool: Sendable {
     return Tensor(shape: out, storage: y)
   }
 
-  /// dx from dy; `x` is the forward input (MaxPool recomputes its argmax from it).
-  public func backward(x: Tensor, dy: Tensor) -> Tensor {
+  /// dx from dy. `x` is the forward input and `y` the forward output (the window maxima for
+  /// MaxPool; unused for AvgPool).
+  public func backward(x: Tensor, y: Tensor, dy: Tensor) -> Tensor {
     let g = geometry(x.shape)
     let c = x.shape.channels
     let dx = FloatBuffer(zeros: x.shape.count)
     let src = x.storage.base
+    let maxima = y.storage.base
     let dys = dy.storage.base
     let dst = dx.base
     let kind = kind
-    // Windows overlap between output rows, so threads own channel slices instead.
+    // Windows overlap between output rows, so threads own channel slices instead; the inner
+    // loops run over a contiguous channel range and vectorise.
     let slices = max(1, min(EngineThreads.count, c / 8))
     let per = (c + slices - 1) / slices
     parallelChunks(slices) { sliceRange in
@@ -91,28 +94,32 @@ public struct Pool: Sendable {
         let c0 = s * per
         let c1 = Swift.min(c, c0 + per)
         if c0 >= c1 { continue }
+        let open = UnsafeMutablePointer<Float>.allocate(capacity: c)
+        defer { open.deallocate() }
         for oy in 0..<g.outH {
           let rows = g.validKernelRows(oy)
           let iy0 = oy * g.strideH - g.padTop
           for ox in 0..<g.outW {
             let cols = g.validKernelCols(ox)
             let ix0 = ox * g.strideW - g.padLeft
-            let grad = dys + (oy * g.outW + ox) * c
+            let o = (oy * g.outW + ox) * c
+            let grad = dys + o
             switch kind {
             case .max:
-              for ch in c0..<c1 {
-                var best = -Float.infinity
-                var at = -1
-                for ky in rows {
-                  for kx in cols {
-                    let i = ((iy0 + ky) * g.input.width + ix0 + kx) * c + ch
-                    if src[i] > best || at < 0 {
-                      best = src[i]
-                      at = i
-                    }
+              // The first cell (row-major) equal to the window's maximum takes the gradient.
+              let best = maxima + o
+              for ch in c0..<c1 { open[ch] = 1 }
+              for ky in rows {
+                for kx in cols {
+                  let i = ((iy0 + ky) * g.input.width + ix0 + kx) * c
+                  let xs = src + i
+                  let d = dst + i
+                  for ch in c0..<c1 {
+                    let hit: Float = xs[ch] == best[ch] ? open[ch] : 0
+                    d[ch] += hit * grad[ch]
+                    open[ch] -= hit
                   }
                 }
-                if at >= 0 { dst[at] += grad[ch] }
               }
             case .average:
               let inv = 1 / Float(rows.count * cols.count)
