@@ -52,10 +52,10 @@ public enum RecipeFile {
     }
     let reader = RecipeReader(source: source, fileSystem: fileSystem)
     guard let root else {
-      reader.error(
-        "recipe", "the recipe is empty; write at least 'model:' and 'steps:'",
-        at: source.location(line: 1, column: 1))
-      return .failure(DiagnosticList(reader.diagnostics))
+      let diagnostic = Diagnostic(
+        location: source.location(line: 1, column: 1), stage: "recipe",
+        message: "the recipe is empty; write at least 'model:' and 'steps:'", sourceLine: nil)
+      return .failure(DiagnosticList([diagnostic]))
     }
     let recipe = TopLevelReader(reader: reader).read(root)
     if let recipe, reader.diagnostics.isEmpty { return .success(recipe) }

@@ -60,6 +60,7 @@ final class RecipeReader {
       return nil
     }
     var entries: [Fields.Entry] = []
+    var misspelled: Set<String> = []
     for entry in expandMerges(mapping, stage: stage) {
       guard case .scalar(let scalar) = entry.key, !isNull(entry.key) else {
         error(stage, "keys must be plain names, got \(describe(entry.key))", at: entry.key)
@@ -67,14 +68,25 @@ final class RecipeReader {
       }
       let name = scalar.string
       guard allowed.contains(name) else {
-        let hint = Suggestion.hint(for: name, in: allowed)
-        error(stage, "unknown key '\(name)'\(hint)", at: entry.key)
+        let suggestion = Suggestion.closest(to: name, in: allowed)
+        if let suggestion { misspelled.insert(suggestion) }
+        error(stage, "unknown key '\(name)'\(suggestion.map { " (did you mean '\($0)'?)" } ?? "")", at: entry.key)
         continue
       }
       if entries.contains(where: { $0.name == name }) { continue }  // a merged duplicate: explicit wins
       entries.append(Fields.Entry(name: name, key: entry.key, value: entry.value))
     }
-    return Fields(node: node, location: location(of: node), entries: entries)
+    return Fields(node: node, location: location(of: node), entries: entries, misspelled: misspelled)
+  }
+
+  /// The value of a required key; reports it missing unless an unknown key was already reported as
+  /// its likely misspelling.
+  func required(_ key: String, in fields: Fields, stage: String) -> Node? {
+    if let value = fields[key] { return value }
+    if !fields.misspelled.contains(key) {
+      error(stage, "missing required key '\(key)'", at: fields.location)
+    }
+    return nil
   }
 
   /// Explicit pairs first, then merged pairs (YAML merge keys: earlier merged mappings win).
@@ -200,6 +212,8 @@ struct Fields {
   let node: Node
   let location: SourceLocation
   let entries: [Entry]
+  /// Known keys that an unknown key was reported as a likely misspelling of.
+  let misspelled: Set<String>
 
   subscript(name: String) -> Node? {
     entries.first { $0.name == name }?.value

@@ -117,10 +117,7 @@ extension StepReader {
   /// `layer: name|index|{frame: layer}` (with optional `channels`), or a list of
   /// `{layer, weight, channels}` entries for a multi-layer objective.
   private func layerTerms(_ fields: Fields) -> [LayerTerm]? {
-    guard let layerNode = fields["layer"] else {
-      reader.error("dream", "missing required key 'layer'", at: fields.location)
-      return nil
-    }
+    guard let layerNode = reader.required("layer", in: fields, stage: "dream") else { return nil }
     guard case .sequence(let sequence) = layerNode else {
       let layer = reader.schedule(layerNode, "dream", "layer", frames: context.frames, element: layerReference)
       let channels = fields["channels"].map(readChannels)
@@ -145,8 +142,7 @@ extension StepReader {
         valid = false
         continue
       }
-      guard let entryLayer = entryFields["layer"] else {
-        reader.error("dream", "missing required key 'layer'", at: entryFields.location)
+      guard let entryLayer = reader.required("layer", in: entryFields, stage: "dream") else {
         valid = false
         continue
       }

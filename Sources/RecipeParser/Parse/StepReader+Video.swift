@@ -12,10 +12,7 @@ extension StepReader {
     var fromNode: Node?
     if case .mapping = node {
       guard let fields = reader.fields(of: node, stage: "video", allowed: Self.videoKeys) else { return nil }
-      guard let value = fields["path"] else {
-        reader.error("video", "missing required key 'path'", at: fields.location)
-        return nil
-      }
+      guard let value = reader.required("path", in: fields, stage: "video") else { return nil }
       pathNode = value
       fpsNode = fields["fps"]
       fromNode = fields["from"]

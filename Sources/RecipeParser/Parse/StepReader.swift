@@ -152,10 +152,7 @@ struct StepReader {
     var qualityNode: Node?
     if case .mapping = node {
       guard let fields = reader.fields(of: node, stage: "save", allowed: ["path", "quality"]) else { return nil }
-      guard let value = fields["path"] else {
-        reader.error("save", "missing required key 'path'", at: fields.location)
-        return nil
-      }
+      guard let value = reader.required("path", in: fields, stage: "save") else { return nil }
       pathNode = value
       qualityNode = fields["quality"]
     }

@@ -22,8 +22,7 @@ struct TopLevelReader {
       fields["frames"].flatMap { reader.int($0, "recipe", "frames") }, "recipe", "frames",
       "must be at least 1") { $0 >= 1 }
     let frameCount = fields.has("frames") ? frames?.value : 1
-    let model = fields["model"].flatMap(readModel)
-    if !fields.has("model") { reportMissing("model", in: fields) }
+    let model = reader.required("model", in: fields, stage: "recipe").flatMap(readModel)
     let seed = fields["seed"].flatMap(readSeed)
     let frame0 = fields["frame0"].flatMap { reader.choice($0, "recipe", "frame0", as: FrameZero.self) }
     let feedback = fields["feedback"].flatMap { reader.bool($0, "recipe", "feedback") }
@@ -40,10 +39,8 @@ struct TopLevelReader {
 
     let context = StepContext(frames: frameCount, size: size?.value, recipeDirectory: reader.directory)
     var steps: StepList?
-    if let stepsNode = fields["steps"] {
+    if let stepsNode = reader.required("steps", in: fields, stage: "recipe") {
       steps = StepListReader(reader: reader, context: context).read(stepsNode)
-    } else {
-      reportMissing("steps", in: fields)
     }
 
     guard let model, let steps, let load = steps.load else { return nil }
@@ -56,10 +53,6 @@ struct TopLevelReader {
       frame0: frame0 ?? Located(.render, at: defaultLocation),
       feedback: feedback ?? Located(true, at: defaultLocation),
       size: size, threads: threads, load: load, pipeline: steps.pipeline, videos: steps.videos)
-  }
-
-  private func reportMissing(_ key: String, in fields: Fields) {
-    reader.error("recipe", "missing required key '\(key)'", at: fields.location)
   }
 
   /// A catalog name (letters, digits, `-`, `_`) or a path to a `.pb` file that must exist.

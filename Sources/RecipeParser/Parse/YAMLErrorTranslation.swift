@@ -26,14 +26,44 @@ enum YAMLErrorTranslation {
       return source.diagnostic(
         "yaml", message, at: source.location(line: position.line, column: position.column))
     case .duplicatedKeysInMapping(let duplicates, let context):
-      let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-      let noun = duplicates.count == 1 ? "key" : "keys"
+      let first = source.location(line: context.mark.line, column: context.mark.column)
+      guard duplicates.count == 1, let key = duplicates.first,
+        let second = nextOccurrence(of: key, after: first, in: source)
+      else {
+        let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+        return source.diagnostic("yaml", "duplicate keys \(keys) in the same mapping", at: first)
+      }
       return source.diagnostic(
-        "yaml", "duplicate \(noun) \(keys) in the same mapping",
-        at: source.location(line: context.mark.line, column: context.mark.column))
+        "yaml", "duplicate key '\(key)' (first written at line \(first.line), column \(first.column))", at: second)
     case .no, .memory, .writer, .emitter, .representer, .dataCouldNotBeDecoded:
       return source.diagnostic("yaml", "\(yamlError)", at: .wholeFile(source.file))
     }
+  }
+
+  /// Yams reports a duplicated key at its first occurrence; the mistake is usually the later one.
+  /// Finds the next `key:` written at a token boundary after `first`.
+  private static func nextOccurrence(of key: String, after first: SourceLocation, in source: SourceText)
+    -> SourceLocation?
+  {
+    let keyScalars = Array(key.unicodeScalars)
+    guard !keyScalars.isEmpty else { return nil }
+    for lineNumber in first.line...max(first.line, source.lines.count) {
+      guard let line = source.line(lineNumber) else { continue }
+      let scalars = Array(line.unicodeScalars)
+      var start = lineNumber == first.line ? first.column - 1 + keyScalars.count : 0
+      while start + keyScalars.count <= scalars.count {
+        defer { start += 1 }
+        guard Array(scalars[start..<(start + keyScalars.count)]) == keyScalars else { continue }
+        let before = start == 0 ? " " : scalars[start - 1]
+        guard [" ", "\t", "{", ",", "-"].contains(before) else { continue }
+        var after = start + keyScalars.count
+        while after < scalars.count, scalars[after] == " " { after += 1 }
+        if after < scalars.count, scalars[after] == ":" {
+          return source.location(line: lineNumber, column: start + 1)
+        }
+      }
+    }
+    return nil
   }
 
   /// True when the line has a tab among its leading whitespace at or before `column`.

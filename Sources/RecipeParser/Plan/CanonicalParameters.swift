@@ -12,6 +12,12 @@ public enum CanonicalNumber {
     if value.rounded() == value, abs(value) < 1e15 { return String(Int(value)) }
     return value.description
   }
+
+  /// A number for summaries: rounded to 4 decimals (`0.5333333` -> `0.5333`), then as ``display(_:)``.
+  public static func short(_ value: Double) -> String {
+    guard abs(value) < 1e11 else { return display(value) }
+    return display((value * 10_000).rounded() / 10_000)
+  }
 }
 
 /// A parameter value in canonical form. Rendering is stable across runs and platforms: object keys
@@ -75,9 +81,11 @@ extension NodeOperation {
       if let quality { fields["quality"] = .integer(quality) }
       return .object(fields)
     case .video(let path, let container, let fps, let frames):
+      // The frames themselves are the node's inputs (their fingerprints chain in); only their count
+      // is a parameter.
       return .object([
         "path": .text(path), "container": .text(container.rawValue), "fps": .number(fps),
-        "frames": .list(frames.map(CanonicalValue.text)),
+        "frames": .integer(frames.count),
       ])
     }
   }

@@ -91,7 +91,7 @@ extension NodeOperation {
     case .save(let path, _, let quality):
       return quality.map { "\(path) (quality \($0))" } ?? path
     case .video(let path, _, let fps, let frames):
-      return "\(path) (\(frames.count) frames at \(CanonicalNumber.display(fps)) fps)"
+      return "\(path) (\(frames.count) frames at \(CanonicalNumber.short(fps)) fps)"
     }
   }
 }
@@ -99,16 +99,16 @@ extension NodeOperation {
 extension ResolvedTransform {
   /// `zoom x1.02`, `trim t2 b1 l1 r2`, `tint +2`, `tint +1/+2/-3`, `clip 0...255`, `quantize truncate`.
   public var summary: String {
-    func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + CanonicalNumber.display(value) }
+    func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + CanonicalNumber.short(value) }
     switch self {
     case .zoomFactor(let factor):
-      return "zoom x\(CanonicalNumber.display(factor))"
+      return "zoom x\(CanonicalNumber.short(factor))"
     case .zoomTrim(let top, let bottom, let left, let right):
       return "trim t\(top) b\(bottom) l\(left) r\(right)"
     case .tint(let red, let green, let blue):
       return red == green && green == blue ? "tint \(signed(red))" : "tint \(signed(red))/\(signed(green))/\(signed(blue))"
     case .clip(let low, let high):
-      return "clip \(CanonicalNumber.display(low))...\(CanonicalNumber.display(high))"
+      return "clip \(CanonicalNumber.short(low))...\(CanonicalNumber.short(high))"
     case .quantize(let mode):
       return "quantize \(mode.rawValue)"
     }
@@ -121,17 +121,17 @@ extension ResolvedDream {
     let layers = terms.map { term -> String in
       var text = term.layer.description
       if let channels = term.channels { text += "[" + channels.map(String.init).joined(separator: ",") + "]" }
-      if terms.count > 1 || term.weight != 1 { text += "*" + CanonicalNumber.display(term.weight) }
+      if terms.count > 1 || term.weight != 1 { text += "*" + CanonicalNumber.short(term.weight) }
       return text
     }
     let head = (terms.count == 1 ? "layer " : "layers ") + layers.joined(separator: "+")
     switch algorithm {
     case .classic(let c):
-      return "\(head), classic \(c.iterations) it, step \(CanonicalNumber.display(c.step)), "
-        + "rescale \(CanonicalNumber.display(c.rescale)) x\(c.repeats), blend \(CanonicalNumber.display(c.blend))"
+      return "\(head), classic \(c.iterations) it, step \(CanonicalNumber.short(c.step)), "
+        + "rescale \(CanonicalNumber.short(c.rescale)) x\(c.repeats), blend \(CanonicalNumber.short(c.blend))"
     case .octaves(let o):
-      return "\(head), octaves \(o.octaves)x\(CanonicalNumber.display(o.octaveScale)), \(o.iterations) it, "
-        + "step \(CanonicalNumber.display(o.step)), jitter \(o.jitter)"
+      return "\(head), octaves \(o.octaves)x\(CanonicalNumber.short(o.octaveScale)), \(o.iterations) it, "
+        + "step \(CanonicalNumber.short(o.step)), jitter \(o.jitter)"
     }
   }
 }

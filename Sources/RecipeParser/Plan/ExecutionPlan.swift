@@ -14,10 +14,11 @@ public struct PlanNode: Sendable, Equatable, Identifiable {
   public let location: SourceLocation
   /// Indices of the nodes whose images this node consumes, in order.
   public let inputs: [Int]
-  /// ``NodeOperation/canonicalValue`` rendered: `kind` followed by the sorted parameters. Stable
-  /// across runs and platforms; the run layer adds file hashes, model hash and engine version.
+  /// ``NodeOperation/canonicalValue`` rendered: `kind` followed by the sorted parameters, with
+  /// paths as written in the recipe (relative to it). Stable across runs, platforms and checkout
+  /// locations; the run layer adds file hashes, model hash and engine version.
   public let parameters: String
-  /// A short human summary of the key parameters, for `dream-run plan`.
+  /// A short human summary of the key parameters (paths as written), for `dream-run plan`.
   public let summary: String
 
   public var kind: NodeKind { operation.kind }
@@ -74,6 +75,8 @@ struct PlanBuilder {
   let recipe: Recipe
   var nodes: [PlanNode] = []
   var frameOutputs: [Int] = []
+  /// Each node's operation with paths as written (see `add`).
+  private var written: [NodeOperation] = []
   /// Save node indices per pipeline position, in frame order.
   private var saveNodes: [Int: [Int]] = [:]
   private let frameWidth: Int
@@ -86,7 +89,8 @@ struct PlanBuilder {
   mutating func build() {
     let load = recipe.load.value
     let loadIndex = add(
-      id: "load", .load(path: load.resolvedPath, size: recipe.size?.value), frame: 0, steps: [1],
+      id: "load", .load(path: load.resolvedPath, size: recipe.size?.value),
+      written: .load(path: load.path.value, size: recipe.size?.value), frame: 0, steps: [1],
       location: recipe.load.location, inputs: [])
     var previous = loadIndex
     for frame in 0..<recipe.frames.value {
@@ -97,12 +101,15 @@ struct PlanBuilder {
     for video in recipe.videos {
       let saves = saveNodes[video.value.sourceStep] ?? []
       let frames = saves.compactMap { nodes[$0].operation.filePath }
+      let writtenFrames = saves.compactMap { written[$0].filePath }
       let number = video.value.number
+      let container = video.value.container
+      let fps = video.value.fps.value
       add(
         id: "video.s\(number)",
-        .video(
-          path: video.value.resolvedPath, container: video.value.container, fps: video.value.fps.value,
-          frames: frames), frame: nil, steps: [number], location: video.location, inputs: saves)
+        .video(path: video.value.resolvedPath, container: container, fps: fps, frames: frames),
+        written: .video(path: video.value.path.value, container: container, fps: fps, frames: writtenFrames),
+        frame: nil, steps: [number], location: video.location, inputs: saves)
     }
   }
 
@@ -116,7 +123,7 @@ struct PlanBuilder {
     func flush(_ builder: inout PlanBuilder) {
       guard let first = chainSteps.first else { return }
       current = builder.add(
-        id: builder.nodeID(frame, first.number), .transform(chain), frame: frame,
+        id: builder.nodeID(frame, first.number), .transform(chain), written: .transform(chain), frame: frame,
         steps: chainSteps.map(\.number), location: first.location, inputs: [current])
       chain = []
       chainSteps = []
@@ -135,13 +142,16 @@ struct PlanBuilder {
         flush(&self)
         let resolved = Self.resolveDream(dream, atFrame: frame, seed: recipe.seed.value)
         current = add(
-          id: nodeID(frame, step.number), .dream(resolved), frame: frame, steps: [step.number],
+          id: nodeID(frame, step.number), .dream(resolved), written: .dream(resolved), frame: frame,
+          steps: [step.number],
           location: step.location, inputs: [current])
       case .save(let save):
         flush(&self)
+        let quality = save.quality?.value
         let index = add(
           id: nodeID(frame, step.number),
-          .save(path: save.resolvedPath.path(forFrame: frame), format: save.format, quality: save.quality?.value),
+          .save(path: save.resolvedPath.path(forFrame: frame), format: save.format, quality: quality),
+          written: .save(path: save.path.value.path(forFrame: frame), format: save.format, quality: quality),
           frame: frame, steps: [step.number], location: step.location, inputs: [current])
         saveNodes[position, default: []].append(index)
       }
@@ -155,16 +165,22 @@ struct PlanBuilder {
     return "f" + String(repeating: "0", count: max(0, frameWidth - digits.count)) + digits + ".s\(step)"
   }
 
+  /// Adds a node. `operation` has paths resolved for running; `written` is the same operation with
+  /// paths as written in the recipe, which the parameter string and the summary use so that they do
+  /// not depend on where the project is checked out or how the recipe path was spelled.
   @discardableResult
   private mutating func add(
-    id: String, _ operation: NodeOperation, frame: Int?, steps: [Int], location: SourceLocation, inputs: [Int]
+    id: String, _ operation: NodeOperation, written: NodeOperation, frame: Int?, steps: [Int],
+    location: SourceLocation, inputs: [Int]
   ) -> Int {
+    precondition(operation.kind == written.kind, "written and resolved operations differ in kind")
     let index = nodes.count
-    let parameters = operation.kind.rawValue + operation.canonicalValue.rendered
+    let parameters = operation.kind.rawValue + written.canonicalValue.rendered
     nodes.append(
       PlanNode(
         id: id, index: index, operation: operation, frame: frame, steps: steps, location: location,
-        inputs: inputs, parameters: parameters, summary: operation.summary))
+        inputs: inputs, parameters: parameters, summary: written.summary))
+    self.written.append(written)
     return index
   }
 }
