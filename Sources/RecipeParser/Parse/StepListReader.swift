@@ -95,7 +95,9 @@ struct StepListReader {
         reader.error("recipe", "unknown step '\(scalar.string)'\(Suggestion.hint(for: scalar.string, in: kinds))", at: item)
         return nil
       }
-      return Header(kind: kind, key: item, value: Node("~", Tag(.null)))
+      // A bare step name stands for `name:` with no settings, located at the name.
+      let nothing = Node.scalar(Node.Scalar("", Tag(.null), .plain, item.mark))
+      return Header(kind: kind, key: item, value: nothing)
     case .mapping(let mapping):
       let pairs = Array(mapping)
       guard let first = pairs.first else {
