@@ -17,6 +17,8 @@ enum YAMLErrorTranslation {
       }
       if let line = source.line(mark.line), tabInIndentation(line, upTo: mark.column) {
         message += "; YAML does not allow tabs for indentation, use spaces"
+      } else if context?.text.contains("flow") == true, source.line(mark.line)?.contains("{frame") == true {
+        message += "; quote paths containing '{frame}' inside { } or [ ]"
       }
       return source.diagnostic("yaml", message, at: source.location(line: mark.line, column: mark.column))
     case .reader(let problem, let offset, let value, let yaml):
