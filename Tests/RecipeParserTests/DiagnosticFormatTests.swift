@@ -161,7 +161,7 @@ final class DiagnosticFormatTests: XCTestCase {
     XCTAssertEqual(list.diagnostics.map(\.headline), [
       "recipes/test.yaml:1:1: error: recipe: missing required key 'model'",
       "recipes/test.yaml:1:1: error: recipe: missing required key 'steps'",
-      "recipes/test.yaml:1:9: error: recipe: 'frames' must be at least 1, got 0",
+      "recipes/test.yaml:1:9: error: recipe: 'frames' must be 1...1000000, got 0",
     ])
   }
 }

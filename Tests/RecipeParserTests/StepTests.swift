@@ -135,7 +135,7 @@ final class StepTests: XCTestCase {
       recipes/test.yaml:5:25: error: zoom: use either 'factor' or 'trim', not both
         - zoom: {factor: 1.1, trim: {top: 1}}
                               ^
-      recipes/test.yaml:6:24: error: zoom: 'top' must not be negative, got -1
+      recipes/test.yaml:6:24: error: zoom: 'top' must be 0...32768, got -1
         - zoom: {trim: {top: -1, middle: 2}}
                              ^
       recipes/test.yaml:6:28: error: zoom: unknown key 'middle'

@@ -132,7 +132,7 @@ final class TopLevelTests: XCTestCase {
       recipes/test.yaml:2:11: error: recipe: 'size' sides must be 1...32768, got 40000
       size: [0, 40000]
                 ^
-      recipes/test.yaml:3:10: error: recipe: 'threads' must be at least 1, got 0
+      recipes/test.yaml:3:10: error: recipe: 'threads' must be 1...1024, got 0
       threads: 0
                ^
       """)
@@ -193,7 +193,7 @@ final class TopLevelTests: XCTestCase {
       recipes/test.yaml:1:1: error: recipe: unknown key 'modle' (did you mean 'model'?)
       modle: inception5h
       ^
-      recipes/test.yaml:2:9: error: recipe: 'frames' must be at least 1, got 0
+      recipes/test.yaml:2:9: error: recipe: 'frames' must be 1...1000000, got 0
       frames: 0
               ^
       recipes/test.yaml:3:7: error: recipe: 'seed' must not be negative, got -1

@@ -12,10 +12,15 @@ extension Double: Schedulable {
 }
 
 extension Int: Schedulable {
-  /// Linear interpolation rounded to the nearest integer (halves away from zero).
+  /// Linear interpolation rounded to the nearest integer (halves away from zero), never outside
+  /// `start...end` (which also keeps values near `Int.max` from overflowing through `Double`).
   public static func interpolate(from start: Int, to end: Int, fraction: Double) -> Int {
-    let exact = Double(start) + (Double(end) - Double(start)) * fraction
-    return Int(exact.rounded(.toNearestOrAwayFromZero))
+    let low = Swift.min(start, end)
+    let high = Swift.max(start, end)
+    let exact = (Double(start) + (Double(end) - Double(start)) * fraction).rounded(.toNearestOrAwayFromZero)
+    if exact >= Double(high) { return high }
+    if exact <= Double(low) { return low }
+    return Int(exact)
   }
 }
 

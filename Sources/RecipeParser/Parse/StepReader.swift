@@ -84,9 +84,10 @@ struct StepReader {
     guard let fields = reader.fields(of: node, stage: "zoom", allowed: edges) else { return nil }
     let schedules = edges.map { edge -> Schedule<Int>? in
       guard let value = fields[edge] else { return Schedule(constant: 0, at: fields.location) }
+      let limit = TopLevelReader.maximumSide
       return reader.checked(
-        reader.intSchedule(value, "zoom", edge, frames: context.frames), "zoom", edge, "must not be negative"
-      ) { $0 >= 0 }
+        reader.intSchedule(value, "zoom", edge, frames: context.frames), "zoom", edge, "must be 0...\(limit)"
+      ) { $0 >= 0 && $0 <= limit }
     }
     guard let top = schedules[0], let bottom = schedules[1], let left = schedules[2], let right = schedules[3]
     else { return nil }

@@ -4,8 +4,11 @@ internal import Yams
 /// first, video last, save paths unique).
 struct TopLevelReader {
   static let keys = ["model", "seed", "frames", "frame0", "feedback", "size", "threads", "steps"]
-  /// Frame sides above this are refused before any work.
+  /// Frame sides (and zoom trims) above this are refused before any work.
   static let maximumSide = 32768
+  /// More frames than this are refused (the plan holds a few nodes per frame).
+  static let maximumFrames = 1_000_000
+  static let maximumThreads = 1024
 
   let reader: RecipeReader
 
@@ -20,7 +23,7 @@ struct TopLevelReader {
 
     let frames = reader.checked(
       fields["frames"].flatMap { reader.int($0, "recipe", "frames") }, "recipe", "frames",
-      "must be at least 1") { $0 >= 1 }
+      "must be 1...\(Self.maximumFrames)") { $0 >= 1 && $0 <= Self.maximumFrames }
     let frameCount = fields.has("frames") ? frames?.value : 1
     let model = reader.required("model", in: fields, stage: "recipe").flatMap(readModel)
     let seed = fields["seed"].flatMap(readSeed)
@@ -29,7 +32,7 @@ struct TopLevelReader {
     let size = fields["size"].flatMap(readSize)
     let threads = reader.checked(
       fields["threads"].flatMap { reader.int($0, "recipe", "threads") }, "recipe", "threads",
-      "must be at least 1") { $0 >= 1 }
+      "must be 1...\(Self.maximumThreads)") { $0 >= 1 && $0 <= Self.maximumThreads }
 
     if let frame0, frame0.value == .input, frameCount == 1 {
       reader.error(
