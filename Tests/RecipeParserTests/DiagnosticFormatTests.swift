@@ -33,7 +33,8 @@ final class DiagnosticFormatTests: XCTestCase {
 
   func testMissingRecipeFile() {
     let result = RecipeFile.parse(path: "recipes/none.yaml", fileSystem: InMemoryFileSystem())
-    XCTAssertEqual(failureText(result), "recipes/none.yaml: error: recipe: cannot read the recipe: no such file")
+    XCTAssertEqual(
+      failureText(result), "recipes/none.yaml: error: recipe: cannot read the recipe: no such file")
   }
 
   func testRecipePathIsADirectory() {
@@ -44,7 +45,8 @@ final class DiagnosticFormatTests: XCTestCase {
   }
 
   func testEmptyFile() {
-    assertDiagnostics("", "recipes/test.yaml:1:1: error: recipe: the recipe is empty; write at least 'model:' and 'steps:'")
+    assertDiagnostics(
+      "", "recipes/test.yaml:1:1: error: recipe: the recipe is empty; write at least 'model:' and 'steps:'")
   }
 
   func testCommentOnlyFileIsEmpty() {
@@ -75,7 +77,8 @@ final class DiagnosticFormatTests: XCTestCase {
     let result = RecipeFile.parse(bytes: png, file: "recipes/in.png", fileSystem: InMemoryFileSystem())
     XCTAssertEqual(
       failureText(result),
-      "recipes/in.png:1:1: error: recipe: the file is not UTF-8 text (byte 0x89); a recipe is a YAML text file")
+      "recipes/in.png:1:1: error: recipe: the file is not UTF-8 text (byte 0x89); a recipe is a YAML text file"
+    )
   }
 
   func testInvalidUTF8ReportsItsLine() {
@@ -158,11 +161,13 @@ final class DiagnosticFormatTests: XCTestCase {
   func testDiagnosticListSummary() {
     guard case .failure(let list) = parseRecipe("frames: 0\n") else { return XCTFail("expected failure") }
     XCTAssertEqual(list.summary, "3 errors")
-    XCTAssertEqual(list.diagnostics.map(\.headline), [
-      "recipes/test.yaml:1:1: error: recipe: missing required key 'model'",
-      "recipes/test.yaml:1:1: error: recipe: missing required key 'steps'",
-      "recipes/test.yaml:1:9: error: recipe: 'frames' must be 1...1000000, got 0",
-    ])
+    XCTAssertEqual(
+      list.diagnostics.map(\.headline),
+      [
+        "recipes/test.yaml:1:1: error: recipe: missing required key 'model'",
+        "recipes/test.yaml:1:1: error: recipe: missing required key 'steps'",
+        "recipes/test.yaml:1:9: error: recipe: 'frames' must be 1...1000000, got 0",
+      ])
   }
 }
 

@@ -67,7 +67,8 @@ final class DreamStepTests: XCTestCase {
 
   func testMultiLayerObjectiveAndChannels() throws {
     let step = try dream(
-      "      layer:\n        - {layer: mixed3a, weight: 1.0, channels: [1, 5]}\n        - layer: 9\n          weight: -0.5\n")
+      "      layer:\n        - {layer: mixed3a, weight: 1.0, channels: [1, 5]}\n        - layer: 9\n          weight: -0.5\n"
+    )
     XCTAssertEqual(step.terms.count, 2)
     XCTAssertEqual(step.terms[0].layer.firstValue, .name("mixed3a"))
     XCTAssertEqual(step.terms[0].channels?.value, [1, 5])
@@ -121,7 +122,8 @@ final class DreamStepTests: XCTestCase {
 
   func testKeysOfTheOtherAlgorithmAndUnknownKeys() {
     assertDiagnostics(
-      withSteps("  - dream:\n      layer: 3\n      algorithm: octaves\n      rescale: 0.5\n      iteration: 3\n"),
+      withSteps(
+        "  - dream:\n      layer: 3\n      algorithm: octaves\n      rescale: 0.5\n      iteration: 3\n"),
       """
       recipes/test.yaml:7:7: error: dream: 'rescale' belongs to the classic algorithm; this step uses 'octaves'
             rescale: 0.5
@@ -143,7 +145,8 @@ final class DreamStepTests: XCTestCase {
     assertDiagnostics(
       withSteps(
         "  - dream: {layer: 3, objective: mean-squared, blur: 3D}\n"
-          + "  - dream: {layer: 3, preset: seed, algorithm: octaves}\n  - dream: {layer: 3, preset: google}\n"),
+          + "  - dream: {layer: 3, preset: seed, algorithm: octaves}\n  - dream: {layer: 3, preset: google}\n"
+      ),
       """
       recipes/test.yaml:4:34: error: dream: 'objective' must be 'mean-square' or 'mean', got 'mean-squared' (did you mean 'mean-square'?)
         - dream: {layer: 3, objective: mean-squared, blur: 3D}

@@ -6,7 +6,8 @@ import XCTest
 /// and names only layers of inception5h's dream-layer list.
 final class ExampleRecipeTests: XCTestCase {
   private let inception5hLayers = [
-    "conv2d0", "conv2d1", "conv2d2", "mixed3a", "mixed3b", "mixed4a", "mixed4b", "mixed4c", "mixed4d", "mixed4e",
+    "conv2d0", "conv2d1", "conv2d2", "mixed3a", "mixed3b", "mixed4a", "mixed4b", "mixed4c", "mixed4d",
+    "mixed4e",
     "mixed5a", "mixed5b",
   ]
 
@@ -29,7 +30,9 @@ final class ExampleRecipeTests: XCTestCase {
   func testEveryExampleRecipeValidates() throws {
     let names = try FileManager.default.contentsOfDirectory(atPath: exampleRecipesDirectory)
       .filter { $0.hasSuffix(".yaml") }.sorted()
-    XCTAssertEqual(names, ["keyframed-zoom.yaml", "layer-sweep.yaml", "seed-exact.yaml", "single-photo.yaml", "zoom50.yaml"])
+    XCTAssertEqual(
+      names,
+      ["keyframed-zoom.yaml", "layer-sweep.yaml", "seed-exact.yaml", "single-photo.yaml", "zoom50.yaml"])
     for name in names {
       let recipe = try example(name)
       XCTAssertFalse(ExecutionPlan(recipe: recipe).nodes.isEmpty, name)
@@ -49,9 +52,12 @@ final class ExampleRecipeTests: XCTestCase {
   func testSeedExactKeepsTheSeedsQuirks() throws {
     let recipe = try example("seed-exact.yaml")
     XCTAssertEqual(recipe.frames.value, 51)
-    guard case .zoom(.trim(let trim)) = recipe.pipeline[0].operation else { return XCTFail("trim zoom expected") }
+    guard case .zoom(.trim(let trim)) = recipe.pipeline[0].operation else {
+      return XCTFail("trim zoom expected")
+    }
     XCTAssertEqual(
-      [trim.top.firstValue, trim.bottom.firstValue, trim.left.firstValue, trim.right.firstValue], [2, 1, 1, 2])
+      [trim.top.firstValue, trim.bottom.firstValue, trim.left.firstValue, trim.right.firstValue],
+      [2, 1, 1, 2])
     let dream = try XCTUnwrap(recipe.dreamSteps.first?.dream)
     XCTAssertEqual(dream.preset?.value, .seed)
     let plan = ExecutionPlan(recipe: recipe)

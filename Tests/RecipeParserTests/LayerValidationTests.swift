@@ -5,7 +5,8 @@ import XCTest
 final class LayerValidationTests: XCTestCase {
   /// The seed's dream-layer list of inception5h.
   private let layers = [
-    "conv2d0", "conv2d1", "conv2d2", "mixed3a", "mixed3b", "mixed4a", "mixed4b", "mixed4c", "mixed4d", "mixed4e",
+    "conv2d0", "conv2d1", "conv2d2", "mixed3a", "mixed3b", "mixed4a", "mixed4b", "mixed4c", "mixed4d",
+    "mixed4e",
     "mixed5a", "mixed5b",
   ]
 

@@ -8,7 +8,8 @@ final class OutputStepTests: XCTestCase {
       withSteps(
         "  - save: out/{frame:04}.jpg\n  - save:\n      path: out/{frame}.PNG\n  - save: {path: \"q/{frame}.jpeg\", quality: 80}\n",
         header: "model: inception5h\nframes: 3\n"))
-    guard case .save(let jpeg) = parsed.pipeline[0].operation, case .save(let png) = parsed.pipeline[1].operation,
+    guard case .save(let jpeg) = parsed.pipeline[0].operation,
+      case .save(let png) = parsed.pipeline[1].operation,
       case .save(let quality) = parsed.pipeline[2].operation
     else { return XCTFail("three saves expected") }
     XCTAssertEqual(jpeg.format, .jpeg)
@@ -138,7 +139,8 @@ final class OutputStepTests: XCTestCase {
 
   func testPathTemplates() throws {
     let template = try PathTemplate.parse("a{frame}/b_{frame:03}.png").get()
-    XCTAssertEqual(template.pieces, [.literal("a"), .frame(width: 0), .literal("/b_"), .frame(width: 3), .literal(".png")])
+    XCTAssertEqual(
+      template.pieces, [.literal("a"), .frame(width: 0), .literal("/b_"), .frame(width: 3), .literal(".png")])
     XCTAssertEqual(template.path(forFrame: 7), "a7/b_007.png")
     XCTAssertEqual(template.path(forFrame: 1234), "a1234/b_1234.png")
     XCTAssertTrue(template.hasFramePlaceholder)
@@ -147,7 +149,8 @@ final class OutputStepTests: XCTestCase {
     let resolved = try PathTemplate.parse("{frame}.png").get().resolved(relativeTo: "odd{dir}")
     XCTAssertEqual(resolved.path(forFrame: 3), "odd{dir}/3.png")
     XCTAssertEqual(resolved.text, "odd{dir}/{frame}.png")
-    XCTAssertEqual(try PathTemplate.parse("/abs/{frame}.png").get().resolved(relativeTo: "x").text, "/abs/{frame}.png")
+    XCTAssertEqual(
+      try PathTemplate.parse("/abs/{frame}.png").get().resolved(relativeTo: "x").text, "/abs/{frame}.png")
   }
 
   func testPathTemplateProblems() {
@@ -158,8 +161,11 @@ final class OutputStepTests: XCTestCase {
     XCTAssertEqual(problem("a/{frame:00}.png")?.offset, 2)
     XCTAssertEqual(
       problem("a/{frame:010}.png")?.message,
-      "bad placeholder '{frame:010}' in path 'a/{frame:010}.png' (write '{frame}' or '{frame:0N}' with N from 1 to 9, e.g. '{frame:04}')")
+      "bad placeholder '{frame:010}' in path 'a/{frame:010}.png' (write '{frame}' or '{frame:0N}' with N from 1 to 9, e.g. '{frame:04}')"
+    )
     XCTAssertEqual(problem("{{frame}}")?.message, "unmatched '{' in path '{{frame}}'")
-    XCTAssertEqual(problem("{}")?.message, "unknown placeholder '{}' in path '{}' (only '{frame}' and '{frame:0N}' are allowed)")
+    XCTAssertEqual(
+      problem("{}")?.message,
+      "unknown placeholder '{}' in path '{}' (only '{frame}' and '{frame:0N}' are allowed)")
   }
 }

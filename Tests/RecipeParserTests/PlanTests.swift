@@ -40,7 +40,9 @@ final class PlanTests: XCTestCase {
     XCTAssertNil(video.frame)
     XCTAssertEqual(video.inputs.count, 50)
     XCTAssertEqual(video.inputs.map { plan.nodes[$0].frame }, (0..<50).map { $0 })
-    guard case .video(let path, let container, let fps, let frames) = video.operation else { return XCTFail("video") }
+    guard case .video(let path, let container, let fps, let frames) = video.operation else {
+      return XCTFail("video")
+    }
     XCTAssertEqual(path, "recipes/zoom50/zoom50.avi")
     XCTAssertEqual(container, .avi)
     XCTAssertEqual(fps, 20)
@@ -58,13 +60,16 @@ final class PlanTests: XCTestCase {
     XCTAssertEqual(parameters("load"), "load{path=\"../../shared/images/coffee.png\";size=[800,450]}")
     XCTAssertEqual(
       parameters("f01.s2"),
-      "transform{ops=[{factor=1.005;op=\"zoom\"},{b=2.0;g=2.0;op=\"tint\";r=2.0},{high=255.0;low=0.0;op=\"clip\"}]}")
+      "transform{ops=[{factor=1.005;op=\"zoom\"},{b=2.0;g=2.0;op=\"tint\";r=2.0},{high=255.0;low=0.0;op=\"clip\"}]}"
+    )
     XCTAssertEqual(
       parameters("f07.s5"),
       "dream{algorithm=\"classic\";blend=0.2;blur=\"2d\";frame=7;iterations=20;objective=\"mean-square\";"
-        + "quantize-octaves=false;repeats=1;rescale=0.7;seed=0;step=1.0;terms=[{layer=3;weight=1.0}];tile=400}")
+        + "quantize-octaves=false;repeats=1;rescale=0.7;seed=0;step=1.0;terms=[{layer=3;weight=1.0}];tile=400}"
+    )
     XCTAssertEqual(parameters("f12.s7"), "save{format=\"jpeg\";path=\"zoom50/frames/0012.jpg\";quality=95}")
-    XCTAssertEqual(parameters("video.s8"), "video{container=\"avi\";fps=20.0;frames=50;path=\"zoom50/zoom50.avi\"}")
+    XCTAssertEqual(
+      parameters("video.s8"), "video{container=\"avi\";fps=20.0;frames=50;path=\"zoom50/zoom50.avi\"}")
   }
 
   func testParametersAreStableAcrossParsesAndRecipePathSpellings() throws {
@@ -74,7 +79,11 @@ final class PlanTests: XCTestCase {
     XCTAssertEqual(first, second)
     XCTAssertEqual(first, elsewhere)
     let resolved = try zoom50Plan(recipePath: "/somewhere/else/recipes/zoom50.yaml").nodes[0].operation
-    XCTAssertEqual(resolved, .load(path: "/somewhere/else/recipes/../../shared/images/coffee.png", size: ImageSize(width: 800, height: 450)))
+    XCTAssertEqual(
+      resolved,
+      .load(
+        path: "/somewhere/else/recipes/../../shared/images/coffee.png",
+        size: ImageSize(width: 800, height: 450)))
   }
 
   func testCanonicalValueFormatting() {
@@ -83,7 +92,8 @@ final class PlanTests: XCTestCase {
       "c": .text("q\"uo\\te\n"), "B": .number(1e-5), "d": .number(0.1 + 0.2),
     ])
     XCTAssertEqual(
-      value.rendered, "{B=1e-05;a=[-3,true,18446744073709551615];b=0.0;c=\"q\\\"uo\\\\te\\n\";d=0.30000000000000004}")
+      value.rendered,
+      "{B=1e-05;a=[-3,true,18446744073709551615];b=0.0;c=\"q\\\"uo\\\\te\\n\";d=0.30000000000000004}")
   }
 
   func testKeyframedParametersResolvePerFrame() throws {
@@ -93,7 +103,9 @@ final class PlanTests: XCTestCase {
         header: "model: inception5h\nframes: 11\n"))
     let plan = ExecutionPlan(recipe: parsed)
     let zooms = plan.nodes.compactMap { node -> Double? in
-      if case .transform(let ops) = node.operation, case .zoomFactor(let factor)? = ops.first { return factor }
+      if case .transform(let ops) = node.operation, case .zoomFactor(let factor)? = ops.first {
+        return factor
+      }
       return nil
     }
     XCTAssertEqual(zooms.count, 11)
@@ -104,7 +116,9 @@ final class PlanTests: XCTestCase {
       if case .dream(let dream) = node.operation { return dream }
       return nil
     }
-    XCTAssertEqual(dreams.map(\.terms[0].layer), Array(repeating: .index(3), count: 5) + Array(repeating: .name("mixed4c"), count: 6))
+    XCTAssertEqual(
+      dreams.map(\.terms[0].layer),
+      Array(repeating: .index(3), count: 5) + Array(repeating: .name("mixed4c"), count: 6))
     XCTAssertEqual(dreams.map(\.frame), Array(0...10))
     let iterations = dreams.map { dream -> Int in
       if case .classic(let classic) = dream.algorithm { return classic.iterations }
@@ -126,7 +140,9 @@ final class PlanTests: XCTestCase {
 
   func testFrame0RenderDreamsTheFirstFrameToo() throws {
     let parsed = try recipe(
-      withSteps("  - tint: 1\n  - dream: {layer: 3}\n  - save: s/{frame}.png\n", header: "model: inception5h\nframes: 2\n"))
+      withSteps(
+        "  - tint: 1\n  - dream: {layer: 3}\n  - save: s/{frame}.png\n",
+        header: "model: inception5h\nframes: 2\n"))
     let plan = ExecutionPlan(recipe: parsed)
     XCTAssertEqual(plan.nodes.map(\.id), ["load", "f0.s2", "f0.s3", "f0.s4", "f1.s2", "f1.s3", "f1.s4"])
     XCTAssertEqual(plan.nodes[4].inputs, [2])
@@ -139,7 +155,9 @@ final class PlanTests: XCTestCase {
           + "  - save: out/{frame:02}.jpg\n  - video: {path: v.mp4, fps: 12}\n",
         header: "model: inception5h\nframes: 2\nframe0: input\nsize: [64, 48]\n"))
     let plan = ExecutionPlan(recipe: parsed)
-    let text = plan.render { node in node.kind == .save ? .upToDate : (node.kind == .video ? .stale : .inMemory) }
+    let text = plan.render { node in
+      node.kind == .save ? .upToDate : (node.kind == .video ? .stale : .inMemory)
+    }
     XCTAssertEqual(
       text,
       """
@@ -171,18 +189,24 @@ final class PlanTests: XCTestCase {
       }
 
       """)
-    XCTAssertTrue(plan.dot { _ in .missing }.contains("\"load\" [label=\"load\\nload\\nin.png\", style=filled, fillcolor=salmon];"))
+    XCTAssertTrue(
+      plan.dot { _ in .missing }.contains(
+        "\"load\" [label=\"load\\nload\\nin.png\", style=filled, fillcolor=salmon];"))
   }
 
   func testMultiLayerSummaryAndParameters() throws {
     let parsed = try recipe(
-      withSteps("  - dream:\n      layer: [{layer: mixed3a, channels: [4, 2]}, {layer: 9, weight: 0.5}]\n      algorithm: octaves\n"))
+      withSteps(
+        "  - dream:\n      layer: [{layer: mixed3a, channels: [4, 2]}, {layer: 9, weight: 0.5}]\n      algorithm: octaves\n"
+      ))
     let plan = ExecutionPlan(recipe: parsed)
-    XCTAssertEqual(plan.nodes[1].summary, "layers mixed3a[4,2]*1+#9*0.5, octaves 4x1.4, 10 it, step 1.5, jitter 32")
+    XCTAssertEqual(
+      plan.nodes[1].summary, "layers mixed3a[4,2]*1+#9*0.5, octaves 4x1.4, 10 it, step 1.5, jitter 32")
     XCTAssertEqual(
       plan.nodes[1].parameters,
       "dream{algorithm=\"octaves\";frame=0;iterations=10;jitter=32;objective=\"mean-square\";octave-scale=1.4;octaves=4;"
-        + "seed=0;step=1.5;terms=[{channels=[4,2];layer=\"mixed3a\";weight=1.0},{layer=9;weight=0.5}];tile=400}")
+        + "seed=0;step=1.5;terms=[{channels=[4,2];layer=\"mixed3a\";weight=1.0},{layer=9;weight=0.5}];tile=400}"
+    )
   }
 }
 

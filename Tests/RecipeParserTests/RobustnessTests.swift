@@ -42,7 +42,9 @@ final class RobustnessTests: XCTestCase {
   }
 
   func testByteFlipsParseOrFailCleanly() {
-    let replacements: [UInt8] = [0x00, 0x09, 0x0A, 0x22, 0x27, 0x2D, 0x3A, 0x5B, 0x7B, 0x7D, 0x26, 0x2A, 0xFF]
+    let replacements: [UInt8] = [
+      0x00, 0x09, 0x0A, 0x22, 0x27, 0x2D, 0x3A, 0x5B, 0x7B, 0x7D, 0x26, 0x2A, 0xFF,
+    ]
     for position in stride(from: 0, to: sample.count, by: 3) {
       for byte in replacements {
         var bytes = sample
@@ -65,11 +67,13 @@ final class RobustnessTests: XCTestCase {
       + "  - zoom: {trim: {top: \(big), bottom: \(big)}}\n"
       + "  - dream: {layer: 3, iterations: {0: \(big), 2: 9223372036854775806}, tile: 99999999999999999999}\n"
     guard case .failure(let list) = parseBytes(Array(yaml.utf8)) else { return XCTFail("expected failure") }
-    XCTAssertEqual(list.diagnostics.map(\.message), [
-      "'top' must be 0...32768, got 9223372036854775807",
-      "'bottom' must be 0...32768, got 9223372036854775807",
-      "'tile' must be an integer, got '99999999999999999999'",
-    ])
+    XCTAssertEqual(
+      list.diagnostics.map(\.message),
+      [
+        "'top' must be 0...32768, got 9223372036854775807",
+        "'bottom' must be 0...32768, got 9223372036854775807",
+        "'tile' must be an integer, got '99999999999999999999'",
+      ])
     let extreme = Schedule(keyframes: [
       .init(frame: 0, value: Int.max, location: .wholeFile("x")),
       .init(frame: 2, value: Int.max - 1, location: .wholeFile("x")),

@@ -49,7 +49,8 @@ final class ScheduleTests: XCTestCase {
       withSteps("  - zoom:\n      factor: {0: 1.0, 25: 2.0}\n", header: "model: inception5h\nframes: 50\n"))
     guard case .zoom(.factor(let factor)) = parsed.pipeline[0].operation else { return XCTFail("zoom") }
     XCTAssertEqual(factor.keyframes.map(\.frame), [0, 25])
-    XCTAssertEqual(factor.keyframes[1].location, SourceLocation(file: "recipes/test.yaml", line: 6, column: 28))
+    XCTAssertEqual(
+      factor.keyframes[1].location, SourceLocation(file: "recipes/test.yaml", line: 6, column: 28))
     XCTAssertEqual(factor.value(atFrame: 5), 1.2, accuracy: 1e-12)
     XCTAssertEqual(factor.value(atFrame: 49), 2.0)
   }
@@ -94,7 +95,8 @@ final class ScheduleTests: XCTestCase {
 
   func testKeyframedValuesAreRangeChecked() {
     assertDiagnostics(
-      withSteps("  - dream: {layer: 3, rescale: {0: 0.5, 9: 1.2}}\n", header: "model: inception5h\nframes: 10\n"),
+      withSteps(
+        "  - dream: {layer: 3, rescale: {0: 0.5, 9: 1.2}}\n", header: "model: inception5h\nframes: 10\n"),
       """
       recipes/test.yaml:5:44: error: dream: 'rescale' must be between 0 and 1 (both excluded), got 1.2
         - dream: {layer: 3, rescale: {0: 0.5, 9: 1.2}}

@@ -5,7 +5,9 @@ import XCTest
 final class StepTests: XCTestCase {
   func testStepsInOrderWithNumbersAndLocations() throws {
     let parsed = try recipe(
-      withSteps("  - zoom: {factor: 1.02}\n  - tint: [1, 2, 3]\n  - clip\n  - quantize: round\n  - clip: [10, 200]\n"))
+      withSteps(
+        "  - zoom: {factor: 1.02}\n  - tint: [1, 2, 3]\n  - clip\n  - quantize: round\n  - clip: [10, 200]\n")
+    )
     XCTAssertEqual(parsed.pipeline.map(\.operation.kind), [.zoom, .tint, .clip, .quantize, .clip])
     XCTAssertEqual(parsed.pipeline.map(\.number), [2, 3, 4, 5, 6])
     XCTAssertEqual(parsed.pipeline[0].location, SourceLocation(file: "recipes/test.yaml", line: 4, column: 5))
@@ -104,7 +106,8 @@ final class StepTests: XCTestCase {
 
   func testVideoMustComeLast() {
     assertDiagnostics(
-      withSteps("  - save: a/{frame}.png\n  - video: a.mp4\n  - tint: 1\n", header: "model: inception5h\nframes: 2\n"),
+      withSteps(
+        "  - save: a/{frame}.png\n  - video: a.mp4\n  - tint: 1\n", header: "model: inception5h\nframes: 2\n"),
       """
       recipes/test.yaml:7:5: error: tint: 'tint' comes after a 'video' step; put 'video' steps last (they run once, after all frames)
         - tint: 1
@@ -113,10 +116,13 @@ final class StepTests: XCTestCase {
   }
 
   func testZoomFactorAndTrim() throws {
-    let parsed = try recipe(withSteps("  - zoom:\n      trim: {top: 2, bottom: 1, left: 1, right: 2}\n  - zoom: {trim: {top: 3}}\n"))
+    let parsed = try recipe(
+      withSteps("  - zoom:\n      trim: {top: 2, bottom: 1, left: 1, right: 2}\n  - zoom: {trim: {top: 3}}\n")
+    )
     guard case .zoom(.trim(let trim)) = parsed.pipeline[0].operation else { return XCTFail("trim") }
     XCTAssertEqual(
-      [trim.top.firstValue, trim.bottom.firstValue, trim.left.firstValue, trim.right.firstValue], [2, 1, 1, 2])
+      [trim.top.firstValue, trim.bottom.firstValue, trim.left.firstValue, trim.right.firstValue],
+      [2, 1, 1, 2])
     guard case .zoom(.trim(let partial)) = parsed.pipeline[1].operation else { return XCTFail("trim") }
     XCTAssertEqual(
       [partial.top.firstValue, partial.bottom.firstValue, partial.left.firstValue, partial.right.firstValue],

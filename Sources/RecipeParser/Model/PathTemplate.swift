@@ -46,10 +46,12 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
       guard let width = frameWidth(inside) else {
         let message: String
         if inside.hasPrefix("frame:") {
-          message = "bad placeholder '{\(inside)}' in path '\(text)' (write '{frame}' or '{frame:0N}' "
+          message =
+            "bad placeholder '{\(inside)}' in path '\(text)' (write '{frame}' or '{frame:0N}' "
             + "with N from 1 to 9, e.g. '{frame:04}')"
         } else {
-          message = "unknown placeholder '{\(inside)}' in path '\(text)' "
+          message =
+            "unknown placeholder '{\(inside)}' in path '\(text)' "
             + "(only '{frame}' and '{frame:0N}' are allowed)"
         }
         return .failure(Problem(offset: index, message: message))

@@ -26,7 +26,8 @@ extension RecipeReader {
         error(stage, "keyframe \(scalar.string) of '\(key)' is out of range (\(range))", at: pair.key)
         failed = true
       } else if frame < 0 {
-        error(stage, "keyframe \(scalar.string) of '\(key)' is out of range (frames start at 0)", at: pair.key)
+        error(
+          stage, "keyframe \(scalar.string) of '\(key)' is out of range (frames start at 0)", at: pair.key)
         failed = true
       }
       if let previous, frame <= previous {

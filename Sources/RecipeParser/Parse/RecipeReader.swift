@@ -70,7 +70,8 @@ final class RecipeReader {
       guard allowed.contains(name) else {
         let suggestion = Suggestion.closest(to: name, in: allowed)
         if let suggestion { misspelled.insert(suggestion) }
-        error(stage, "unknown key '\(name)'\(suggestion.map { " (did you mean '\($0)'?)" } ?? "")", at: entry.key)
+        error(
+          stage, "unknown key '\(name)'\(suggestion.map { " (did you mean '\($0)'?)" } ?? "")", at: entry.key)
         continue
       }
       if entries.contains(where: { $0.name == name }) { continue }  // a merged duplicate: explicit wins

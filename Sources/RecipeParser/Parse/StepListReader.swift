@@ -44,7 +44,8 @@ struct StepListReader {
       let stage = header.kind.rawValue
       let location = reader.location(of: header.key)
       if header.kind == .load, index != 0 {
-        reader.error(stage, "'load' must be the first step (the input is read once, before the frames)", at: location)
+        reader.error(
+          stage, "'load' must be the first step (the input is read once, before the frames)", at: location)
         failed = true
       } else if header.kind != .load, index == 0 {
         reader.error(stage, "the first step must be 'load: <image>', got '\(stage)'", at: location)
@@ -54,7 +55,8 @@ struct StepListReader {
         sawVideo = true
       } else if sawVideo {
         reader.error(
-          stage, "'\(stage)' comes after a 'video' step; put 'video' steps last "
+          stage,
+          "'\(stage)' comes after a 'video' step; put 'video' steps last "
             + "(they run once, after all frames)", at: location)
         failed = true
       }
@@ -92,7 +94,9 @@ struct StepListReader {
     switch item {
     case .scalar(let scalar) where !reader.isNull(item):
       guard let kind = StepKind(rawValue: scalar.string) else {
-        reader.error("recipe", "unknown step '\(scalar.string)'\(Suggestion.hint(for: scalar.string, in: kinds))", at: item)
+        reader.error(
+          "recipe", "unknown step '\(scalar.string)'\(Suggestion.hint(for: scalar.string, in: kinds))",
+          at: item)
         return nil
       }
       // A bare step name stands for `name:` with no settings, located at the name.
@@ -106,14 +110,16 @@ struct StepListReader {
       }
       guard case .scalar(let scalar) = first.key, let kind = StepKind(rawValue: scalar.string) else {
         let name = first.key.string ?? ""
-        reader.error("recipe", "unknown step '\(name)'\(Suggestion.hint(for: name, in: kinds))", at: first.key)
+        reader.error(
+          "recipe", "unknown step '\(name)'\(Suggestion.hint(for: name, in: kinds))", at: first.key)
         return nil
       }
       if pairs.count > 1 {
         let second = pairs[1].key
         let secondName = second.string ?? ""
         reader.error(
-          kind.rawValue, "a step has a single key, its kind; found '\(secondName)' beside '\(scalar.string)' "
+          kind.rawValue,
+          "a step has a single key, its kind; found '\(secondName)' beside '\(scalar.string)' "
             + "(indent the settings under '\(scalar.string):')", at: second)
         return nil
       }

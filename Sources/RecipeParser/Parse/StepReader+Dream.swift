@@ -7,7 +7,9 @@ enum DreamAlgorithmName: String, CaseIterable {
 }
 
 extension StepReader {
-  static let dreamCommonKeys = ["layer", "channels", "objective", "algorithm", "preset", "iterations", "step", "tile"]
+  static let dreamCommonKeys = [
+    "layer", "channels", "objective", "algorithm", "preset", "iterations", "step", "tile",
+  ]
   static let classicKeys = ["rescale", "repeats", "blend", "blur", "quantize-octaves"]
   static let octaveKeys = ["octaves", "octave-scale", "jitter"]
   /// Smallest accepted tile side, in pixels.
@@ -19,12 +21,15 @@ extension StepReader {
     var valid = true
     let preset = fields["preset"].flatMap { reader.choice($0, "dream", "preset", as: DreamPreset.self) }
     if fields.has("preset"), preset == nil { valid = false }
-    let written = fields["algorithm"].flatMap { reader.choice($0, "dream", "algorithm", as: DreamAlgorithmName.self) }
+    let written = fields["algorithm"].flatMap {
+      reader.choice($0, "dream", "algorithm", as: DreamAlgorithmName.self)
+    }
     if fields.has("algorithm"), written == nil { return nil }
     let algorithm = written?.value ?? .classic
     if let preset, let written, written.value != .classic {
       reader.error(
-        "dream", "preset '\(preset.value.rawValue)' uses the classic algorithm; remove the preset or "
+        "dream",
+        "preset '\(preset.value.rawValue)' uses the classic algorithm; remove the preset or "
           + "'algorithm: \(written.value.rawValue)'", at: written.location)
       valid = false
     }
@@ -37,7 +42,8 @@ extension StepReader {
       guard let keyNode = fields.keyNode(key) else { continue }
       let owner = algorithm == .classic ? "octaves" : "classic"
       reader.error(
-        "dream", "'\(key)' belongs to the \(owner) algorithm; this step uses '\(algorithm.rawValue)'", at: keyNode)
+        "dream", "'\(key)' belongs to the \(owner) algorithm; this step uses '\(algorithm.rawValue)'",
+        at: keyNode)
       valid = false
     }
 
@@ -60,11 +66,14 @@ extension StepReader {
     let seedLike = preset == .seed
     let iterations = intParameter(fields, "iterations", default: 10, "must not be negative") { $0 >= 0 }
     let step = numberParameter(fields, "step", default: 3.0, "must not be negative") { $0 >= 0 }
-    let rescale = numberParameter(fields, "rescale", default: 0.7, "must be between 0 and 1 (both excluded)") {
+    let rescale = numberParameter(fields, "rescale", default: 0.7, "must be between 0 and 1 (both excluded)")
+    {
       $0 > 0 && $0 < 1
     }
     let repeats = intParameter(fields, "repeats", default: 4, "must not be negative") { $0 >= 0 }
-    let blend = numberParameter(fields, "blend", default: 0.2, "must be between 0 and 1") { $0 >= 0 && $0 <= 1 }
+    let blend = numberParameter(fields, "blend", default: 0.2, "must be between 0 and 1") {
+      $0 >= 0 && $0 <= 1
+    }
     let tile = tileParameter(fields)
     let blur =
       fields["blur"].map { reader.choice($0, "dream", "blur", as: BlurMode.self) }
@@ -101,7 +110,8 @@ extension StepReader {
     _ fields: Fields, _ key: String, default value: Int, _ expectation: String, _ isValid: (Int) -> Bool
   ) -> Schedule<Int>? {
     guard let node = fields[key] else { return Schedule(constant: value, at: fields.location) }
-    return reader.checked(reader.intSchedule(node, "dream", key, frames: context.frames), "dream", key, expectation, isValid)
+    return reader.checked(
+      reader.intSchedule(node, "dream", key, frames: context.frames), "dream", key, expectation, isValid)
   }
 
   private func numberParameter(
@@ -119,7 +129,8 @@ extension StepReader {
   private func layerTerms(_ fields: Fields) -> [LayerTerm]? {
     guard let layerNode = reader.required("layer", in: fields, stage: "dream") else { return nil }
     guard case .sequence(let sequence) = layerNode else {
-      let layer = reader.schedule(layerNode, "dream", "layer", frames: context.frames, element: layerReference)
+      let layer = reader.schedule(
+        layerNode, "dream", "layer", frames: context.frames, element: layerReference)
       let channels = fields["channels"].map(readChannels)
       guard let layer, channels != .some(nil) else { return nil }
       let term = LayerTerm(
@@ -131,13 +142,15 @@ extension StepReader {
       return nil
     }
     guard sequence.count > 0 else {
-      reader.error("dream", "the 'layer' list is empty; give at least one {layer, weight} entry", at: layerNode)
+      reader.error(
+        "dream", "the 'layer' list is empty; give at least one {layer, weight} entry", at: layerNode)
       return nil
     }
     var terms: [LayerTerm] = []
     var valid = true
     for entry in sequence {
-      guard let entryFields = reader.fields(of: entry, stage: "dream", allowed: ["layer", "weight", "channels"])
+      guard
+        let entryFields = reader.fields(of: entry, stage: "dream", allowed: ["layer", "weight", "channels"])
       else {
         valid = false
         continue
@@ -146,7 +159,8 @@ extension StepReader {
         valid = false
         continue
       }
-      let layer = reader.schedule(entryLayer, "dream", "layer", frames: context.frames, element: layerReference)
+      let layer = reader.schedule(
+        entryLayer, "dream", "layer", frames: context.frames, element: layerReference)
       let weight =
         entryFields["weight"].map { reader.numberSchedule($0, "dream", "weight", frames: context.frames) }
         ?? Schedule(constant: 1, at: entryFields.location)
@@ -182,7 +196,8 @@ extension StepReader {
   /// A non-empty list of distinct, non-negative channel indices.
   private func readChannels(_ node: Node) -> Located<[Int]>? {
     guard case .sequence(let sequence) = node, sequence.count > 0 else {
-      reader.error("dream", "'channels' must be a list of channel indices, got \(reader.describe(node))", at: node)
+      reader.error(
+        "dream", "'channels' must be a list of channel indices, got \(reader.describe(node))", at: node)
       return nil
     }
     var channels: [Int] = []

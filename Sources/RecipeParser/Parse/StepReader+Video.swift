@@ -6,7 +6,9 @@ extension StepReader {
 
   /// `video: path` or `video: {path, fps, from}`; `from` names the save step (by its path as
   /// written) whose frames make the video, by default the last save step.
-  func video(_ node: Node, at location: SourceLocation, number: Int, saves pipeline: [PipelineStep]) -> Located<VideoStep>? {
+  func video(_ node: Node, at location: SourceLocation, number: Int, saves pipeline: [PipelineStep])
+    -> Located<VideoStep>?
+  {
     var pathNode = node
     var fpsNode: Node?
     var fromNode: Node?
@@ -24,7 +26,8 @@ extension StepReader {
     case "mp4": container = .mp4
     case let other:
       let shown = other.isEmpty ? "no extension" : "'.\(other)'"
-      reader.error("video", "unknown video format (\(shown)) for '\(path.value)'; use .avi or .mp4", at: path.location)
+      reader.error(
+        "video", "unknown video format (\(shown)) for '\(path.value)'; use .avi or .mp4", at: path.location)
       return nil
     }
     if path.value.contains("{") || path.value.contains("}") {
@@ -61,7 +64,8 @@ extension StepReader {
           return nil
         }
         let hint = Suggestion.hint(for: from.value, in: written)
-        reader.error("video", "'from' must be the path of a save step; none writes '\(from.value)'\(hint)", at: fromNode)
+        reader.error(
+          "video", "'from' must be the path of a save step; none writes '\(from.value)'\(hint)", at: fromNode)
         return nil
       }
     } else {

@@ -44,7 +44,8 @@ struct StepReader {
     if case .scalar(let scalar) = node, !reader.isNull(node), !scalar.string.isEmpty {
       return Located(scalar.string, at: reader.location(of: node))
     }
-    reader.error(stage, "'\(key)' must be a file path, e.g. '\(example)', got \(reader.describe(node))", at: node)
+    reader.error(
+      stage, "'\(key)' must be a file path, e.g. '\(example)', got \(reader.describe(node))", at: node)
     return nil
   }
 
@@ -62,13 +63,15 @@ struct StepReader {
     case (.some(let factorNode), nil):
       let factor = reader.checked(
         reader.numberSchedule(factorNode, "zoom", "factor", frames: context.frames), "zoom", "factor",
-        "must be greater than 0") { $0 > 0 }
+        "must be greater than 0"
+      ) { $0 > 0 }
       guard let factor else { return nil }
       if let size = context.size {
         let limit = Double(min(size.width, size.height))
         for keyframe in factor.keyframes where keyframe.value > limit {
           reader.error(
-            "zoom", "'factor' \(CanonicalNumber.display(keyframe.value)) crops the \(size) frame "
+            "zoom",
+            "'factor' \(CanonicalNumber.display(keyframe.value)) crops the \(size) frame "
               + "to less than one pixel", at: keyframe.location)
           return nil
         }
@@ -97,9 +100,11 @@ struct StepReader {
         let rows = trim.top.value(atFrame: frame) + trim.bottom.value(atFrame: frame)
         let columns = trim.left.value(atFrame: frame) + trim.right.value(atFrame: frame)
         if rows >= size.height || columns >= size.width {
-          let what = rows >= size.height ? "\(rows) of \(size.height) rows" : "\(columns) of \(size.width) columns"
+          let what =
+            rows >= size.height ? "\(rows) of \(size.height) rows" : "\(columns) of \(size.width) columns"
           reader.error(
-            "zoom", "the trims remove \(what) of the \(size) frame at frame \(frame); at least one must remain",
+            "zoom",
+            "the trims remove \(what) of the \(size) frame at frame \(frame); at least one must remain",
             at: fields.location)
           return nil
         }
@@ -113,7 +118,8 @@ struct StepReader {
   func tint(_ node: Node, at location: SourceLocation) -> TintStep? {
     if case .sequence(let sequence) = node {
       guard sequence.count == 3 else {
-        reader.error("tint", "'tint' must be one number or [r, g, b], got a list of \(sequence.count)", at: node)
+        reader.error(
+          "tint", "'tint' must be one number or [r, g, b], got a list of \(sequence.count)", at: node)
         return nil
       }
       let channels = sequence.map { reader.numberSchedule($0, "tint", "tint", frames: context.frames) }
@@ -129,7 +135,9 @@ struct StepReader {
       return ClipStep(low: Schedule(constant: 0, at: location), high: Schedule(constant: 255, at: location))
     }
     guard case .sequence(let sequence) = node, sequence.count == 2 else {
-      reader.error("clip", "'clip' must be [low, high] (or nothing for [0, 255]), got \(reader.describe(node))", at: node)
+      reader.error(
+        "clip", "'clip' must be [low, high] (or nothing for [0, 255]), got \(reader.describe(node))", at: node
+      )
       return nil
     }
     let bounds = sequence.map { reader.numberSchedule($0, "clip", "clip", frames: context.frames) }
@@ -152,12 +160,16 @@ struct StepReader {
     var pathNode = node
     var qualityNode: Node?
     if case .mapping = node {
-      guard let fields = reader.fields(of: node, stage: "save", allowed: ["path", "quality"]) else { return nil }
+      guard let fields = reader.fields(of: node, stage: "save", allowed: ["path", "quality"]) else {
+        return nil
+      }
       guard let value = reader.required("path", in: fields, stage: "save") else { return nil }
       pathNode = value
       qualityNode = fields["quality"]
     }
-    guard let path = path(pathNode, "save", "save", example: "save: frames/{frame:04}.jpg") else { return nil }
+    guard let path = path(pathNode, "save", "save", example: "save: frames/{frame:04}.jpg") else {
+      return nil
+    }
     guard let template = template(path, node: pathNode, stage: "save") else { return nil }
     let format: ImageFormat
     switch RecipePath.fileExtension(of: path.value) {
@@ -166,12 +178,14 @@ struct StepReader {
     case let other:
       let shown = other.isEmpty ? "no extension" : "'.\(other)'"
       reader.error(
-        "save", "unknown output format (\(shown)) for '\(path.value)'; use .png, .jpg or .jpeg", at: path.location)
+        "save", "unknown output format (\(shown)) for '\(path.value)'; use .png, .jpg or .jpeg",
+        at: path.location)
       return nil
     }
     if let frames = context.frames, frames > 1, !template.hasFramePlaceholder {
       reader.error(
-        "save", "path '\(path.value)' has no '{frame}' placeholder but the recipe renders \(frames) frames; "
+        "save",
+        "path '\(path.value)' has no '{frame}' placeholder but the recipe renders \(frames) frames; "
           + "each would overwrite the last (e.g. 'frames/{frame:04}.\(RecipePath.fileExtension(of: path.value))')",
         at: path.location)
       return nil
@@ -189,7 +203,9 @@ struct StepReader {
         reader.error("save", "'quality' applies to JPEG files only", at: qualityNode)
         return nil
       }
-      quality = reader.checked(reader.int(qualityNode, "save", "quality"), "save", "quality", "must be 1...100") {
+      quality = reader.checked(
+        reader.int(qualityNode, "save", "quality"), "save", "quality", "must be 1...100"
+      ) {
         (1...100).contains($0)
       }
       guard quality != nil else { return nil }

@@ -15,7 +15,8 @@ struct TopLevelReader {
   func read(_ root: Node) -> Recipe? {
     guard case .mapping = root else {
       reader.error(
-        "recipe", "the top level must be a mapping with keys such as 'model:' and 'steps:', "
+        "recipe",
+        "the top level must be a mapping with keys such as 'model:' and 'steps:', "
           + "got \(reader.describe(root))", at: root)
       return nil
     }
@@ -23,7 +24,8 @@ struct TopLevelReader {
 
     let frames = reader.checked(
       fields["frames"].flatMap { reader.int($0, "recipe", "frames") }, "recipe", "frames",
-      "must be 1...\(Self.maximumFrames)") { $0 >= 1 && $0 <= Self.maximumFrames }
+      "must be 1...\(Self.maximumFrames)"
+    ) { $0 >= 1 && $0 <= Self.maximumFrames }
     let frameCount = fields.has("frames") ? frames?.value : 1
     let model = reader.required("model", in: fields, stage: "recipe").flatMap(readModel)
     let seed = fields["seed"].flatMap(readSeed)
@@ -32,11 +34,13 @@ struct TopLevelReader {
     let size = fields["size"].flatMap(readSize)
     let threads = reader.checked(
       fields["threads"].flatMap { reader.int($0, "recipe", "threads") }, "recipe", "threads",
-      "must be 1...\(Self.maximumThreads)") { $0 >= 1 && $0 <= Self.maximumThreads }
+      "must be 1...\(Self.maximumThreads)"
+    ) { $0 >= 1 && $0 <= Self.maximumThreads }
 
     if let frame0, frame0.value == .input, frameCount == 1 {
       reader.error(
-        "recipe", "'frame0: input' with a single frame renders nothing; "
+        "recipe",
+        "'frame0: input' with a single frame renders nothing; "
           + "set 'frames' above 1 or use 'frame0: render'", at: frame0.location)
     }
 
@@ -68,7 +72,8 @@ struct TopLevelReader {
       }
       guard allowed else {
         reader.error(
-          "recipe", "'model' must be a catalog name such as 'inception5h' or a path to a .pb file, "
+          "recipe",
+          "'model' must be a catalog name such as 'inception5h' or a path to a .pb file, "
             + "got '\(name.value)'", at: name.location)
         return nil
       }
@@ -80,7 +85,9 @@ struct TopLevelReader {
       return nil
     }
     let resolved = RecipePath.resolve(name.value, relativeTo: reader.directory)
-    guard reader.requireFile(name, resolved: resolved, stage: "recipe", what: "model file") else { return nil }
+    guard reader.requireFile(name, resolved: resolved, stage: "recipe", what: "model file") else {
+      return nil
+    }
     return Located(.file(path: name.value, resolvedPath: resolved), at: name.location)
   }
 

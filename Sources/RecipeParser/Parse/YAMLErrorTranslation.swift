@@ -36,7 +36,8 @@ enum YAMLErrorTranslation {
         return source.diagnostic("yaml", "duplicate keys \(keys) in the same mapping", at: first)
       }
       return source.diagnostic(
-        "yaml", "duplicate key '\(key)' (first written at line \(first.line), column \(first.column))", at: second)
+        "yaml", "duplicate key '\(key)' (first written at line \(first.line), column \(first.column))",
+        at: second)
     case .no, .memory, .writer, .emitter, .representer, .dataCouldNotBeDecoded:
       return source.diagnostic("yaml", "\(yamlError)", at: .wholeFile(source.file))
     }
@@ -78,7 +79,9 @@ enum YAMLErrorTranslation {
   }
 
   /// Yams reports reader errors as an offset in Characters; find its 1-based line and column.
-  private static func lineAndColumn(ofCharacterOffset offset: Int, in text: String) -> (line: Int, column: Int) {
+  private static func lineAndColumn(ofCharacterOffset offset: Int, in text: String) -> (
+    line: Int, column: Int
+  ) {
     var line = 1
     var column = 1
     for character in text.prefix(offset) {

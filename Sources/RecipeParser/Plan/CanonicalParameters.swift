@@ -124,7 +124,9 @@ extension ResolvedDream {
           case .name(let name): termFields["layer"] = .text(name)
           case .index(let index): termFields["layer"] = .integer(index)
           }
-          if let channels = term.channels { termFields["channels"] = .list(channels.map(CanonicalValue.integer)) }
+          if let channels = term.channels {
+            termFields["channels"] = .list(channels.map(CanonicalValue.integer))
+          }
           return .object(termFields)
         }),
     ]

@@ -16,7 +16,9 @@ extension ExecutionPlan {
   public func render(status: (PlanNode) -> NodeStatus) -> String {
     var rows = [["NODE", "KIND", "FRAME", "STATUS", "DETAILS"]]
     for node in nodes {
-      rows.append([node.id, node.kind.rawValue, node.frame.map(String.init) ?? "-", status(node).rawValue, node.summary])
+      rows.append([
+        node.id, node.kind.rawValue, node.frame.map(String.init) ?? "-", status(node).rawValue, node.summary,
+      ])
     }
     var widths = [Int](repeating: 0, count: 5)
     for row in rows {
@@ -57,7 +59,8 @@ extension ExecutionPlan {
       lines.append("  \"\(Self.dotEscape(node.id))\" [\(attributes)];")
     }
     for edge in edges {
-      lines.append("  \"\(Self.dotEscape(nodes[edge.from].id))\" -> \"\(Self.dotEscape(nodes[edge.to].id))\";")
+      lines.append(
+        "  \"\(Self.dotEscape(nodes[edge.from].id))\" -> \"\(Self.dotEscape(nodes[edge.to].id))\";")
     }
     lines.append("}")
     return lines.joined(separator: "\n") + "\n"
@@ -106,7 +109,8 @@ extension ResolvedTransform {
     case .zoomTrim(let top, let bottom, let left, let right):
       return "trim t\(top) b\(bottom) l\(left) r\(right)"
     case .tint(let red, let green, let blue):
-      return red == green && green == blue ? "tint \(signed(red))" : "tint \(signed(red))/\(signed(green))/\(signed(blue))"
+      return red == green && green == blue
+        ? "tint \(signed(red))" : "tint \(signed(red))/\(signed(green))/\(signed(blue))"
     case .clip(let low, let high):
       return "clip \(CanonicalNumber.short(low))...\(CanonicalNumber.short(high))"
     case .quantize(let mode):

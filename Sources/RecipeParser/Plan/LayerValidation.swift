@@ -29,7 +29,8 @@ func layerProblem(_ reference: LayerReference, layers: [String]) -> String? {
     case 0: return "layer index \(index) is out of range: the model has no dream layers"
     case 1: return "layer index \(index) is out of range: the model has 1 dream layer (index 0)"
     default:
-      return "layer index \(index) is out of range: the model has \(layers.count) dream layers (0...\(layers.count - 1))"
+      return
+        "layer index \(index) is out of range: the model has \(layers.count) dream layers (0...\(layers.count - 1))"
     }
   }
 }

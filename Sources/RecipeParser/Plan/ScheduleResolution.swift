@@ -40,7 +40,8 @@ extension PlanBuilder {
     case .octaves(let settings):
       algorithm = .octaves(
         ResolvedOctaves(
-          octaves: settings.octaves.value(atFrame: frame), octaveScale: settings.octaveScale.value(atFrame: frame),
+          octaves: settings.octaves.value(atFrame: frame),
+          octaveScale: settings.octaveScale.value(atFrame: frame),
           iterations: settings.iterations.value(atFrame: frame), step: settings.step.value(atFrame: frame),
           jitter: settings.jitter.value(atFrame: frame), tile: settings.tile.value(atFrame: frame)))
     }
