@@ -1,0 +1,107 @@
+import Foundation
+
+/// What a path names on disk.
+public enum FileKind: Sendable, Equatable {
+  case missing
+  case file
+  case directory
+}
+
+/// Why a file could not be read.
+public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
+  case notFound
+  case isDirectory
+  case unreadable(String)
+
+  public var description: String {
+    switch self {
+    case .notFound: return "no such file"
+    case .isDirectory: return "it is a directory"
+    case .unreadable(let reason): return reason
+    }
+  }
+}
+
+/// The parser's only access to the outside world: reading the recipe and checking that the files it
+/// names exist. Tests use ``InMemoryFileSystem`` (as Ninja's tests use a virtual disk interface).
+public protocol FileSystem: Sendable {
+  /// The bytes of the file at `path`.
+  func contents(ofFile path: String) -> Result<[UInt8], FileReadError>
+  /// Whether `path` names a file, a directory or nothing.
+  func kind(ofItem path: String) -> FileKind
+}
+
+/// The real disk, through Foundation's `FileManager`.
+public struct RealFileSystem: FileSystem {
+  public init() {}
+
+  public func contents(ofFile path: String) -> Result<[UInt8], FileReadError> {
+    switch kind(ofItem: path) {
+    case .missing: return .failure(.notFound)
+    case .directory: return .failure(.isDirectory)
+    case .file: break
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      return .failure(.unreadable("permission denied or unreadable"))
+    }
+    return .success([UInt8](data))
+  }
+
+  public func kind(ofItem path: String) -> FileKind {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return .missing }
+    return isDirectory.boolValue ? .directory : .file
+  }
+}
+
+/// A file system held in memory: a dictionary from path to bytes. Directories exist implicitly as
+/// the parents of stored files. Paths are compared as written (no normalisation), so tests should
+/// store files under the exact paths the recipe resolves to.
+public struct InMemoryFileSystem: FileSystem {
+  public var files: [String: [UInt8]]
+
+  public init(files: [String: [UInt8]] = [:]) {
+    self.files = files
+  }
+
+  /// Convenience: files given as UTF-8 text.
+  public init(textFiles: [String: String]) {
+    self.files = textFiles.mapValues { Array($0.utf8) }
+  }
+
+  public func contents(ofFile path: String) -> Result<[UInt8], FileReadError> {
+    if let bytes = files[path] { return .success(bytes) }
+    return kind(ofItem: path) == .directory ? .failure(.isDirectory) : .failure(.notFound)
+  }
+
+  public func kind(ofItem path: String) -> FileKind {
+    if files[path] != nil { return .file }
+    let prefix = path.hasSuffix("/") ? path : path + "/"
+    return files.keys.contains { $0.hasPrefix(prefix) } ? .directory : .missing
+  }
+}
+
+/// Path helpers shared by the parser and the plan: recipe paths are relative to the recipe file.
+public enum RecipePath {
+  /// The directory part of `path` (`""` for a bare file name, `/` for a file in the root).
+  public static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    if slash == path.startIndex { return "/" }
+    return String(path[..<slash])
+  }
+
+  /// `path` resolved against `directory`: absolute paths stay as they are; relative ones are joined
+  /// without normalisation (so `recipes` + `../x.png` gives `recipes/../x.png`, which is correct
+  /// even when `recipes` is a symbolic link).
+  public static func resolve(_ path: String, relativeTo directory: String) -> String {
+    if path.hasPrefix("/") || directory.isEmpty { return path }
+    return directory.hasSuffix("/") ? directory + path : directory + "/" + path
+  }
+
+  /// The lower-cased extension of the last path component, without the dot (`""` when none).
+  public static func fileExtension(of path: String) -> String {
+    let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+    return String(name[name.index(after: dot)...]).lowercased()
+  }
+}

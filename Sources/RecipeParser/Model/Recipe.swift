@@ -1,0 +1,80 @@
+/// A parsed and validated recipe. Every value keeps the location it was written at.
+///
+/// The frame loop: frame 0 starts from the loaded input (resized to ``size`` when given). Every
+/// frame runs the ``pipeline`` in order on its starting image; frame i + 1 starts from frame i's
+/// final image (or from the input again when ``feedback`` is false). With ``frame0`` = `input`,
+/// frame 0 skips every step except `save`, so the input is written as-is. `video` steps run once,
+/// after all frames.
+public struct Recipe: Sendable {
+  /// The recipe's text; `source.file` is the path as given to the parser.
+  public let source: SourceText
+  /// The directory the recipe's relative paths are resolved against.
+  public let directory: String
+  public let model: Located<ModelReference>
+  /// Seed of every random choice (tile offsets, jitter); default 0.
+  public let seed: Located<UInt64>
+  /// Number of frames rendered, numbered 0...frames-1 (default 1).
+  public let frames: Located<Int>
+  /// What frame 0 is (default `render`).
+  public let frame0: Located<FrameZero>
+  /// Whether frame i + 1 starts from frame i's image (default true).
+  public let feedback: Located<Bool>
+  /// Frame size; the input is resized to it. Nil: the input's own size.
+  public let size: Located<ImageSize>?
+  /// Worker threads for the engine; nil: the caller decides.
+  public let threads: Located<Int>?
+  /// The `load` step (always the first step).
+  public let load: Located<LoadStep>
+  /// The per-frame steps, in order.
+  public let pipeline: [PipelineStep]
+  /// The `video` steps (always after all per-frame steps).
+  public let videos: [Located<VideoStep>]
+
+  /// The recipe path as given to the parser.
+  public var file: String { source.file }
+
+  /// `path` resolved against the recipe's directory.
+  public func resolve(_ path: String) -> String {
+    RecipePath.resolve(path, relativeTo: directory)
+  }
+
+  /// All dream steps with their pipeline positions.
+  public var dreamSteps: [(step: PipelineStep, dream: DreamStep)] {
+    pipeline.compactMap { step in
+      switch step.operation {
+      case .dream(let dream): return (step, dream)
+      case .zoom, .tint, .clip, .quantize, .save: return nil
+      }
+    }
+  }
+}
+
+/// The network a recipe dreams with.
+public enum ModelReference: Sendable, Equatable {
+  /// A catalog name such as `inception5h`, resolved by the model store.
+  case catalog(String)
+  /// A frozen GraphDef file: the path as written and resolved against the recipe's directory.
+  case file(path: String, resolvedPath: String)
+}
+
+/// What frame 0 is.
+public enum FrameZero: String, CaseIterable, Sendable {
+  /// Frame 0 is the input as loaded: only `save` steps run on it (the seed's img_0).
+  case input
+  /// Frame 0 runs the whole pipeline like every other frame.
+  case render
+}
+
+/// A frame size in pixels.
+public struct ImageSize: Sendable, Hashable, CustomStringConvertible {
+  public let width: Int
+  public let height: Int
+
+  public init(width: Int, height: Int) {
+    self.width = width
+    self.height = height
+  }
+
+  /// `800x450`.
+  public var description: String { "\(width)x\(height)" }
+}

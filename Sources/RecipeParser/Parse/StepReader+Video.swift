@@ -1,0 +1,84 @@
+internal import Yams
+
+extension StepReader {
+  static let videoKeys = ["path", "fps", "from"]
+  static let defaultFPS = 24.0
+
+  /// `video: path` or `video: {path, fps, from}`; `from` names the save step (by its path as
+  /// written) whose frames make the video, by default the last save step.
+  func video(_ node: Node, at location: SourceLocation, number: Int, saves pipeline: [PipelineStep])
+    -> Located<VideoStep>?
+  {
+    var pathNode = node
+    var fpsNode: Node?
+    var fromNode: Node?
+    if case .mapping = node {
+      guard let fields = reader.fields(of: node, stage: "video", allowed: Self.videoKeys) else { return nil }
+      guard let value = reader.required("path", in: fields, stage: "video") else { return nil }
+      pathNode = value
+      fpsNode = fields["fps"]
+      fromNode = fields["from"]
+    }
+    guard let path = path(pathNode, "video", "video", example: "video: zoom.mp4") else { return nil }
+    let container: VideoContainer
+    switch RecipePath.fileExtension(of: path.value) {
+    case "avi": container = .avi
+    case "mp4": container = .mp4
+    case let other:
+      let shown = other.isEmpty ? "no extension" : "'.\(other)'"
+      reader.error(
+        "video", "unknown video format (\(shown)) for '\(path.value)'; use .avi or .mp4", at: path.location)
+      return nil
+    }
+    if path.value.contains("{") || path.value.contains("}") {
+      reader.error("video", "a video path has no placeholders; got '\(path.value)'", at: path.location)
+      return nil
+    }
+    var fps = Located(Self.defaultFPS, at: path.location)
+    if let fpsNode {
+      guard
+        let value = reader.checked(
+          reader.number(fpsNode, "video", "fps"), "video", "fps", "must be between 0 and 1000 (0 excluded)",
+          { $0 > 0 && $0 <= 1000 })
+      else { return nil }
+      fps = value
+    }
+    let saves = pipeline.filter { step in
+      switch step.operation {
+      case .save: return true
+      case .zoom, .tint, .clip, .quantize, .dream: return false
+      }
+    }
+    let sourceStep: PipelineStep?
+    if let fromNode {
+      guard let from = self.path(fromNode, "video", "from", example: "from: frames/{frame:04}.jpg") else {
+        return nil
+      }
+      sourceStep = saves.first { step in
+        if case .save(let save) = step.operation { return save.path.value.text == from.value }
+        return false
+      }
+      if sourceStep == nil {
+        let written = saves.compactMap { step -> String? in
+          if case .save(let save) = step.operation { return save.path.value.text }
+          return nil
+        }
+        let hint = Suggestion.hint(for: from.value, in: written)
+        reader.error(
+          "video", "'from' must be the path of a save step; none writes '\(from.value)'\(hint)", at: fromNode)
+        return nil
+      }
+    } else {
+      sourceStep = saves.last
+      if sourceStep == nil {
+        reader.error("video", "no 'save' step writes frames for this video; add one before it", at: location)
+        return nil
+      }
+    }
+    guard let sourceStep, let index = pipeline.firstIndex(of: sourceStep) else { return nil }
+    let video = VideoStep(
+      path: path, resolvedPath: RecipePath.resolve(path.value, relativeTo: context.recipeDirectory),
+      container: container, fps: fps, sourceStep: index, number: number)
+    return Located(video, at: location)
+  }
+}

@@ -1,0 +1,141 @@
+/// What the caller knows about a node's output, shown in `dream-run plan`.
+public enum NodeStatus: String, CaseIterable, Sendable {
+  /// The output exists and its fingerprint matches.
+  case upToDate = "up-to-date"
+  /// The output exists but was made from other inputs or parameters.
+  case stale
+  /// The output does not exist yet.
+  case missing
+  /// The node keeps its image in memory; it runs when a consumer needs it.
+  case inMemory = "in-memory"
+}
+
+extension ExecutionPlan {
+  /// A table with one line per node: id, kind, frame (`-` for videos), status, key parameters.
+  /// Columns are padded to their widest entry; lines have no trailing spaces.
+  public func render(status: (PlanNode) -> NodeStatus) -> String {
+    var rows = [["NODE", "KIND", "FRAME", "STATUS", "DETAILS"]]
+    for node in nodes {
+      rows.append([
+        node.id, node.kind.rawValue, node.frame.map(String.init) ?? "-", status(node).rawValue, node.summary,
+      ])
+    }
+    var widths = [Int](repeating: 0, count: 5)
+    for row in rows {
+      for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) }
+    }
+    let lines = rows.map { row -> String in
+      var line = ""
+      for (column, cell) in row.enumerated() {
+        let isLast = column == row.count - 1
+        line += isLast ? cell : cell + String(repeating: " ", count: widths[column] - cell.count + 2)
+      }
+      while line.hasSuffix(" ") { line.removeLast() }
+      return line
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The plan as a Graphviz digraph (`dot -Tsvg`): one box per node labelled with its id, kind and
+  /// summary; edges point from producer to consumer. With `status`, nodes are filled by status
+  /// (up-to-date green, stale orange, missing red, in-memory grey).
+  public func dot(status: ((PlanNode) -> NodeStatus)? = nil) -> String {
+    var lines = [
+      "digraph plan {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\", fontsize=10];",
+    ]
+    for node in nodes {
+      let label = Self.dotEscape("\(node.id)\n\(node.kind.rawValue)\n\(node.summary)")
+      var attributes = "label=\"\(label)\""
+      if let status {
+        let colour: String
+        switch status(node) {
+        case .upToDate: colour = "palegreen"
+        case .stale: colour = "orange"
+        case .missing: colour = "salmon"
+        case .inMemory: colour = "lightgrey"
+        }
+        attributes += ", style=filled, fillcolor=\(colour)"
+      }
+      lines.append("  \"\(Self.dotEscape(node.id))\" [\(attributes)];")
+    }
+    for edge in edges {
+      lines.append(
+        "  \"\(Self.dotEscape(nodes[edge.from].id))\" -> \"\(Self.dotEscape(nodes[edge.to].id))\";")
+    }
+    lines.append("}")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Escapes `"` and `\` for a DOT string; newlines become `\n`.
+  static func dotEscape(_ text: String) -> String {
+    var escaped = ""
+    for character in text {
+      switch character {
+      case "\"": escaped += "\\\""
+      case "\\": escaped += "\\\\"
+      case "\n": escaped += "\\n"
+      default: escaped.append(character)
+      }
+    }
+    return escaped
+  }
+}
+
+extension NodeOperation {
+  /// A short human summary of the key parameters.
+  public var summary: String {
+    switch self {
+    case .load(let path, let size):
+      return size.map { "\(path) -> \($0)" } ?? path
+    case .transform(let transforms):
+      return transforms.map(\.summary).joined(separator: ", ")
+    case .dream(let dream):
+      return dream.summary
+    case .save(let path, _, let quality):
+      return quality.map { "\(path) (quality \($0))" } ?? path
+    case .video(let path, _, let fps, let frames):
+      return "\(path) (\(frames.count) frames at \(CanonicalNumber.short(fps)) fps)"
+    }
+  }
+}
+
+extension ResolvedTransform {
+  /// `zoom x1.02`, `trim t2 b1 l1 r2`, `tint +2`, `tint +1/+2/-3`, `clip 0...255`, `quantize truncate`.
+  public var summary: String {
+    func signed(_ value: Double) -> String { (value >= 0 ? "+" : "") + CanonicalNumber.short(value) }
+    switch self {
+    case .zoomFactor(let factor):
+      return "zoom x\(CanonicalNumber.short(factor))"
+    case .zoomTrim(let top, let bottom, let left, let right):
+      return "trim t\(top) b\(bottom) l\(left) r\(right)"
+    case .tint(let red, let green, let blue):
+      return red == green && green == blue
+        ? "tint \(signed(red))" : "tint \(signed(red))/\(signed(green))/\(signed(blue))"
+    case .clip(let low, let high):
+      return "clip \(CanonicalNumber.short(low))...\(CanonicalNumber.short(high))"
+    case .quantize(let mode):
+      return "quantize \(mode.rawValue)"
+    }
+  }
+}
+
+extension ResolvedDream {
+  /// `layer #3, classic 20 it, step 1, rescale 0.7 x1, blend 0.2`.
+  public var summary: String {
+    let layers = terms.map { term -> String in
+      var text = term.layer.description
+      if let channels = term.channels { text += "[" + channels.map(String.init).joined(separator: ",") + "]" }
+      if terms.count > 1 || term.weight != 1 { text += "*" + CanonicalNumber.short(term.weight) }
+      return text
+    }
+    let head = (terms.count == 1 ? "layer " : "layers ") + layers.joined(separator: "+")
+    switch algorithm {
+    case .classic(let c):
+      return "\(head), classic \(c.iterations) it, step \(CanonicalNumber.short(c.step)), "
+        + "rescale \(CanonicalNumber.short(c.rescale)) x\(c.repeats), blend \(CanonicalNumber.short(c.blend))"
+    case .octaves(let o):
+      return "\(head), octaves \(o.octaves)x\(CanonicalNumber.short(o.octaveScale)), \(o.iterations) it, "
+        + "step \(CanonicalNumber.short(o.step)), jitter \(o.jitter)"
+    }
+  }
+}

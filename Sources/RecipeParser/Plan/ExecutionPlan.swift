@@ -1,0 +1,186 @@
+/// One step instance in an execution plan.
+public struct PlanNode: Sendable, Equatable, Identifiable {
+  /// Stable, readable id: `load`, `f07.s3` (frame 7, step 3 of the recipe; frame numbers padded to
+  /// the width of the last frame), `video.s9`.
+  public let id: String
+  /// Position in ``ExecutionPlan/nodes`` (a topological order).
+  public let index: Int
+  public let operation: NodeOperation
+  /// The frame this node belongs to; nil for video nodes.
+  public let frame: Int?
+  /// The 1-based recipe step numbers this node carries out (several for a transform chain).
+  public let steps: [Int]
+  /// Where the (first) step was written.
+  public let location: SourceLocation
+  /// Indices of the nodes whose images this node consumes, in order.
+  public let inputs: [Int]
+  /// ``NodeOperation/canonicalValue`` rendered: `kind` followed by the sorted parameters, with
+  /// paths as written in the recipe (relative to it). Stable across runs, platforms and checkout
+  /// locations; the run layer adds file hashes, model hash and engine version.
+  public let parameters: String
+  /// A short human summary of the key parameters (paths as written), for `dream-run plan`.
+  public let summary: String
+
+  public var kind: NodeKind { operation.kind }
+}
+
+/// An image dependency: the output of node `from` is an input of node `to`.
+public struct PlanEdge: Sendable, Hashable {
+  public let from: Int
+  public let to: Int
+}
+
+/// The recipe compiled into a graph of step instances; built without touching any file or model.
+///
+/// Shape: one `load` node (frame 0's starting image). For each frame, the pipeline's steps become
+/// nodes in order: consecutive zoom/tint/clip/quantize steps merge into one `transform` node, each
+/// `dream` and `save` step is a node. Each image node consumes the previous image node of its
+/// frame; the first consumes the previous frame's last image node (or `load` for frame 0 and, with
+/// `feedback: false`, for every frame). A `save` node consumes the current image and passes nothing
+/// on. With `frame0: input`, frame 0 has only its `save` nodes, fed by `load`. Each `video` node
+/// consumes its save step's nodes, in frame order.
+public struct ExecutionPlan: Sendable {
+  /// Nodes in a topological order (every input comes before its consumer).
+  public let nodes: [PlanNode]
+  /// For each frame, the index of the node holding its final image (`load` when no step changed
+  /// the image).
+  public let frameOutputs: [Int]
+
+  /// Every image dependency, ordered by consumer then input position.
+  public var edges: [PlanEdge] {
+    nodes.flatMap { node in node.inputs.map { PlanEdge(from: $0, to: node.index) } }
+  }
+
+  /// The nodes that consume node `index`.
+  public func consumers(of index: Int) -> [Int] {
+    nodes.filter { $0.inputs.contains(index) }.map(\.index)
+  }
+
+  /// The node with `id`, if any.
+  public func node(id: String) -> PlanNode? {
+    nodes.first { $0.id == id }
+  }
+
+  /// Compiles `recipe` (already validated) into a plan.
+  public init(recipe: Recipe) {
+    var builder = PlanBuilder(recipe: recipe)
+    builder.build()
+    self.nodes = builder.nodes
+    self.frameOutputs = builder.frameOutputs
+  }
+}
+
+/// Builds the nodes of a plan; see ``ExecutionPlan`` for the shape.
+struct PlanBuilder {
+  let recipe: Recipe
+  var nodes: [PlanNode] = []
+  var frameOutputs: [Int] = []
+  /// Each node's operation with paths as written (see `add`).
+  private var written: [NodeOperation] = []
+  /// Save node indices per pipeline position, in frame order.
+  private var saveNodes: [Int: [Int]] = [:]
+  private let frameWidth: Int
+
+  init(recipe: Recipe) {
+    self.recipe = recipe
+    self.frameWidth = String(max(0, recipe.frames.value - 1)).count
+  }
+
+  mutating func build() {
+    let load = recipe.load.value
+    let loadIndex = add(
+      id: "load", .load(path: load.resolvedPath, size: recipe.size?.value),
+      written: .load(path: load.path.value, size: recipe.size?.value), frame: 0, steps: [1],
+      location: recipe.load.location, inputs: [])
+    var previous = loadIndex
+    for frame in 0..<recipe.frames.value {
+      let start = frame == 0 || !recipe.feedback.value ? loadIndex : previous
+      previous = buildFrame(frame, from: start)
+      frameOutputs.append(previous)
+    }
+    for video in recipe.videos {
+      let saves = saveNodes[video.value.sourceStep] ?? []
+      let frames = saves.compactMap { nodes[$0].operation.filePath }
+      let writtenFrames = saves.compactMap { written[$0].filePath }
+      let number = video.value.number
+      let container = video.value.container
+      let fps = video.value.fps.value
+      add(
+        id: "video.s\(number)",
+        .video(path: video.value.resolvedPath, container: container, fps: fps, frames: frames),
+        written: .video(path: video.value.path.value, container: container, fps: fps, frames: writtenFrames),
+        frame: nil, steps: [number], location: video.location, inputs: saves)
+    }
+  }
+
+  /// Adds frame `frame`'s nodes; returns the index of its final image node.
+  private mutating func buildFrame(_ frame: Int, from start: Int) -> Int {
+    let skipImageSteps = frame == 0 && recipe.frame0.value == .input
+    var current = start
+    var chain: [ResolvedTransform] = []
+    var chainSteps: [PipelineStep] = []
+
+    func flush(_ builder: inout PlanBuilder) {
+      guard let first = chainSteps.first else { return }
+      current = builder.add(
+        id: builder.nodeID(frame, first.number), .transform(chain), written: .transform(chain), frame: frame,
+        steps: chainSteps.map(\.number), location: first.location, inputs: [current])
+      chain = []
+      chainSteps = []
+    }
+
+    for (position, step) in recipe.pipeline.enumerated() {
+      switch step.operation {
+      case .zoom, .tint, .clip, .quantize:
+        guard !skipImageSteps, let transform = Self.resolveTransform(step.operation, atFrame: frame) else {
+          continue
+        }
+        chain.append(transform)
+        chainSteps.append(step)
+      case .dream(let dream):
+        guard !skipImageSteps else { continue }
+        flush(&self)
+        let resolved = Self.resolveDream(dream, atFrame: frame, seed: recipe.seed.value)
+        current = add(
+          id: nodeID(frame, step.number), .dream(resolved), written: .dream(resolved), frame: frame,
+          steps: [step.number],
+          location: step.location, inputs: [current])
+      case .save(let save):
+        flush(&self)
+        let quality = save.quality?.value
+        let index = add(
+          id: nodeID(frame, step.number),
+          .save(path: save.resolvedPath.path(forFrame: frame), format: save.format, quality: quality),
+          written: .save(path: save.path.value.path(forFrame: frame), format: save.format, quality: quality),
+          frame: frame, steps: [step.number], location: step.location, inputs: [current])
+        saveNodes[position, default: []].append(index)
+      }
+    }
+    flush(&self)
+    return current
+  }
+
+  private func nodeID(_ frame: Int, _ step: Int) -> String {
+    let digits = String(frame)
+    return "f" + String(repeating: "0", count: max(0, frameWidth - digits.count)) + digits + ".s\(step)"
+  }
+
+  /// Adds a node. `operation` has paths resolved for running; `written` is the same operation with
+  /// paths as written in the recipe, which the parameter string and the summary use so that they do
+  /// not depend on where the project is checked out or how the recipe path was spelled.
+  @discardableResult
+  private mutating func add(
+    id: String, _ operation: NodeOperation, written: NodeOperation, frame: Int?, steps: [Int],
+    location: SourceLocation, inputs: [Int]
+  ) -> Int {
+    precondition(operation.kind == written.kind, "written and resolved operations differ in kind")
+    let index = nodes.count
+    let parameters = operation.kind.rawValue + written.canonicalValue.rendered
+    nodes.append(
+      PlanNode(
+        id: id, index: index, operation: operation, frame: frame, steps: steps, location: location,
+        inputs: inputs, parameters: parameters, summary: written.summary))
+    self.written.append(written)
+    return index
+  }
+}

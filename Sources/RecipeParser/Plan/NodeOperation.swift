@@ -1,0 +1,105 @@
+/// The kinds of node in an execution plan.
+public enum NodeKind: String, CaseIterable, Sendable {
+  /// Reads (and resizes) the input image; the root of the plan.
+  case load
+  /// A run of consecutive zoom/tint/clip/quantize steps on one frame.
+  case transform
+  /// One dream step on one frame.
+  case dream
+  /// Writes one frame's image to a file.
+  case save
+  /// Assembles the files of one save step into a video.
+  case video
+}
+
+/// One zoom, tint, clip or quantize with its parameters evaluated at the node's frame.
+public enum ResolvedTransform: Sendable, Equatable {
+  /// Centred crop of (width / factor) x (height / factor), resized back to the frame size.
+  case zoomFactor(Double)
+  /// Drop pixel rows/columns at each edge, resize back to the frame size.
+  case zoomTrim(top: Int, bottom: Int, left: Int, right: Int)
+  /// Add to each channel.
+  case tint(red: Double, green: Double, blue: Double)
+  /// Clamp each channel to low...high.
+  case clip(low: Double, high: Double)
+  /// Round every channel to 8 bits.
+  case quantize(QuantizeMode)
+}
+
+/// One objective term at a frame: the layer in effect, its weight and channel subset.
+public struct ResolvedLayerTerm: Sendable, Equatable {
+  public let layer: LayerReference
+  public let weight: Double
+  /// Channel indices, nil for all channels.
+  public let channels: [Int]?
+}
+
+/// Classic-algorithm settings at a frame (see ``ClassicSettings``).
+public struct ResolvedClassic: Sendable, Equatable {
+  public let iterations: Int
+  public let step: Double
+  public let rescale: Double
+  public let repeats: Int
+  public let blend: Double
+  public let tile: Int
+  public let blur: BlurMode
+  public let quantizeOctaves: Bool
+}
+
+/// Octave-algorithm settings at a frame (see ``OctaveSettings``).
+public struct ResolvedOctaves: Sendable, Equatable {
+  public let octaves: Int
+  public let octaveScale: Double
+  public let iterations: Int
+  public let step: Double
+  public let jitter: Int
+  public let tile: Int
+}
+
+/// The algorithm of a dream node.
+public enum ResolvedAlgorithm: Sendable, Equatable {
+  case classic(ResolvedClassic)
+  case octaves(ResolvedOctaves)
+}
+
+/// A dream step at one frame. `seed` is the recipe's seed and `frame` the frame number: the engine
+/// derives the frame's random stream from both, so frames differ but every run repeats.
+public struct ResolvedDream: Sendable, Equatable {
+  public let terms: [ResolvedLayerTerm]
+  public let objective: DreamObjective
+  public let algorithm: ResolvedAlgorithm
+  public let seed: UInt64
+  public let frame: Int
+}
+
+/// What a plan node does, with every parameter resolved (schedules evaluated, paths expanded and
+/// resolved against the recipe's directory).
+public enum NodeOperation: Sendable, Equatable {
+  /// Read `path`; resize to `size` when given.
+  case load(path: String, size: ImageSize?)
+  /// Apply the transforms in order.
+  case transform([ResolvedTransform])
+  case dream(ResolvedDream)
+  /// Write the image to `path` (JPEG `quality` 1...100, nil for PNG).
+  case save(path: String, format: ImageFormat, quality: Int?)
+  /// Assemble `frames` (file paths, in frame order) into `path`.
+  case video(path: String, container: VideoContainer, fps: Double, frames: [String])
+
+  public var kind: NodeKind {
+    switch self {
+    case .load: return .load
+    case .transform: return .transform
+    case .dream: return .dream
+    case .save: return .save
+    case .video: return .video
+    }
+  }
+
+  /// The file this node writes (save, video) or reads (load); nil for in-memory nodes.
+  public var filePath: String? {
+    switch self {
+    case .load(let path, _), .save(let path, _, _), .video(let path, _, _, _): return path
+    case .transform, .dream: return nil
+    }
+  }
+}

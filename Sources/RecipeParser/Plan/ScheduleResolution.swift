@@ -1,0 +1,51 @@
+extension PlanBuilder {
+  /// A zoom/tint/clip/quantize step with its schedules evaluated at `frame`; nil for other steps.
+  static func resolveTransform(_ operation: PipelineOperation, atFrame frame: Int) -> ResolvedTransform? {
+    switch operation {
+    case .zoom(.factor(let factor)):
+      return .zoomFactor(factor.value(atFrame: frame))
+    case .zoom(.trim(let trim)):
+      return .zoomTrim(
+        top: trim.top.value(atFrame: frame), bottom: trim.bottom.value(atFrame: frame),
+        left: trim.left.value(atFrame: frame), right: trim.right.value(atFrame: frame))
+    case .tint(let tint):
+      return .tint(
+        red: tint.red.value(atFrame: frame), green: tint.green.value(atFrame: frame),
+        blue: tint.blue.value(atFrame: frame))
+    case .clip(let clip):
+      return .clip(low: clip.low.value(atFrame: frame), high: clip.high.value(atFrame: frame))
+    case .quantize(let quantize):
+      return .quantize(quantize.mode.value)
+    case .dream, .save:
+      return nil
+    }
+  }
+
+  /// A dream step with its schedules evaluated at `frame`.
+  static func resolveDream(_ dream: DreamStep, atFrame frame: Int, seed: UInt64) -> ResolvedDream {
+    let terms = dream.terms.map { term in
+      ResolvedLayerTerm(
+        layer: term.layer.value(atFrame: frame), weight: term.weight.value(atFrame: frame),
+        channels: term.channels?.value)
+    }
+    let algorithm: ResolvedAlgorithm
+    switch dream.algorithm {
+    case .classic(let settings):
+      algorithm = .classic(
+        ResolvedClassic(
+          iterations: settings.iterations.value(atFrame: frame), step: settings.step.value(atFrame: frame),
+          rescale: settings.rescale.value(atFrame: frame), repeats: settings.repeats.value(atFrame: frame),
+          blend: settings.blend.value(atFrame: frame), tile: settings.tile.value(atFrame: frame),
+          blur: settings.blur.value, quantizeOctaves: settings.quantizeOctaves.value))
+    case .octaves(let settings):
+      algorithm = .octaves(
+        ResolvedOctaves(
+          octaves: settings.octaves.value(atFrame: frame),
+          octaveScale: settings.octaveScale.value(atFrame: frame),
+          iterations: settings.iterations.value(atFrame: frame), step: settings.step.value(atFrame: frame),
+          jitter: settings.jitter.value(atFrame: frame), tile: settings.tile.value(atFrame: frame)))
+    }
+    return ResolvedDream(
+      terms: terms, objective: dream.objective.value, algorithm: algorithm, seed: seed, frame: frame)
+  }
+}

@@ -1,3 +1,0 @@
-import XCTest
-import RecipeParser
-final class RecipeParserSmokeTests: XCTestCase { func testBuilds() {} }
