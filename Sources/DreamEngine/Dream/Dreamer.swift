@@ -68,4 +68,29 @@ public struct Dreamer {
       }
     }
   }
+
+  /// One classic tiled gradient of `image` (the first iteration's tiles for `seed`): every tile's
+  /// gradient divided by (its standard deviation + 1e-8). For benchmarks and tests.
+  ///
+  /// - Returns: the area-weighted loss, the full gradient (HWC, same size) and the tiles used.
+  public func classicTiledGradient(of image: RGBImage, tileSize: Int, seed: UInt64) throws -> (
+    loss: Float, gradient: RGBImage, tiles: [DreamTile]
+  ) {
+    guard tileSize >= 1 else {
+      throw DreamError.invalidParameter(name: "tile-size", value: "\(tileSize)", expected: "an integer >= 1")
+    }
+    let minimum = max(1, source.minimumInputSize)
+    guard image.width >= minimum, image.height >= minimum else {
+      throw DreamError.imageTooSmall(
+        octave: 1, size: DreamSize(width: image.width, height: image.height), minimum: minimum)
+    }
+    let context = DreamRunContext(
+      source: source, ops: ImageOps(threads: threads), seed: seed, progress: { _ in }, shouldStop: { false })
+    let tiles = TileGrid.randomTiles(
+      width: image.width, height: image.height, tileSize: tileSize, minimumInputSize: source.minimumInputSize,
+      generator: &context.generator)
+    var gradient = [Float](repeating: 0, count: image.pixels.count)
+    let loss = try context.tiledGradient(of: image, tiles: tiles, normalization: .standardDeviation, into: &gradient)
+    return (loss, RGBImage(width: image.width, height: image.height, pixels: gradient), tiles)
+  }
 }

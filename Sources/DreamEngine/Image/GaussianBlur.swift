@@ -71,6 +71,14 @@ extension ImageOps {
     return blurSum(image, sigmas: [(sigma, sigma, sigma)])
   }
 
+  /// Sum of Gaussian blurs of `image` with `sigmas` (each spatial, or 3-D when `acrossChannels`),
+  /// added in order in Float: the classic's gradient smoothing
+  /// `gaussian_filter(g, s) + gaussian_filter(g, 2 s) + gaussian_filter(g, s / 2)`.
+  public func gaussianBlurSum(_ image: RGBImage, sigmas: [Double], acrossChannels: Bool) throws -> RGBImage {
+    for sigma in sigmas { try checkSigma(sigma) }
+    return blurSum(image, sigmas: sigmas.map { ($0, $0, acrossChannels ? $0 : 0) })
+  }
+
   private func checkSigma(_ sigma: Double) throws {
     guard sigma.isFinite, sigma >= 0 else { throw ImageOpError.invalidSigma(sigma) }
   }
