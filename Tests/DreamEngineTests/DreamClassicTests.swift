@@ -3,12 +3,14 @@ import XCTest
 
 final class DreamClassicTests: XCTestCase {
   private func classic(
-    iterations: Int = 3, step: Float = 1.5, tile: Int = 32, repeats: Int = 1, smoothing: GradientSmoothing = .volumetric,
+    iterations: Int = 3, step: Float = 1.5, tile: Int = 32, repeats: Int = 1,
+    smoothing: GradientSmoothing = .volumetric,
     quantize: Bool = false, blend: Float = 0.2
   ) -> DreamAlgorithm {
     .classic(
       ClassicDreamParameters(
-        iterations: iterations, stepSize: step, tileSize: tile, repeats: repeats, rescaleFactor: 0.7, blend: blend,
+        iterations: iterations, stepSize: step, tileSize: tile, repeats: repeats, rescaleFactor: 0.7,
+        blend: blend,
         smoothing: smoothing, quantizeOctaves: quantize))
   }
 
@@ -50,7 +52,8 @@ final class DreamClassicTests: XCTestCase {
   func testMinimumInputSizeIsHonouredAndOnlyTheTilesOwnPartIsWritten() throws {
     let image = imageNoise(width: 100, height: 90, seed: 8)
     let small = DreamPointwiseSource(minimumInputSize: 43)
-    let (_, grown, tiles) = try Dreamer(source: small, threads: 2).classicTiledGradient(of: image, tileSize: 20, seed: 3)
+    let (_, grown, tiles) = try Dreamer(source: small, threads: 2).classicTiledGradient(
+      of: image, tileSize: 20, seed: 3)
     XCTAssertTrue(tiles.contains { $0.rows.count < 43 || $0.columns.count < 43 })
     XCTAssertEqual(small.calls.count, tiles.count)
     XCTAssertTrue(small.calls.allSatisfy { $0.width >= 43 && $0.height >= 43 }, "\(small.calls)")
@@ -67,10 +70,15 @@ final class DreamClassicTests: XCTestCase {
   func testTooSmallImagesAndOctavesAreRejectedBeforeAnyWork() {
     let source = DreamLinearFilterSource(minimumInputSize: 43)
     let dreamer = Dreamer(source: source)
-    XCTAssertThrowsError(try dreamer.run(imageNoise(width: 40, height: 60, seed: 1), algorithm: classic(repeats: 0), seed: 1)) {
-      XCTAssertEqual($0 as? DreamError, .imageTooSmall(octave: 1, size: DreamSize(width: 40, height: 60), minimum: 43))
+    XCTAssertThrowsError(
+      try dreamer.run(imageNoise(width: 40, height: 60, seed: 1), algorithm: classic(repeats: 0), seed: 1)
+    ) {
+      XCTAssertEqual(
+        $0 as? DreamError, .imageTooSmall(octave: 1, size: DreamSize(width: 40, height: 60), minimum: 43))
     }
-    XCTAssertThrowsError(try dreamer.run(imageNoise(width: 80, height: 60, seed: 1), algorithm: classic(repeats: 1), seed: 1)) {
+    XCTAssertThrowsError(
+      try dreamer.run(imageNoise(width: 80, height: 60, seed: 1), algorithm: classic(repeats: 1), seed: 1)
+    ) {
       XCTAssertEqual(
         "\($0)",
         "dream: octave 1 would be 56x42 pixels, below the model's minimum input of 43x43; "
@@ -85,12 +93,17 @@ final class DreamClassicTests: XCTestCase {
     XCTAssertEqual(Dreamer.octaveSizes(width: 100, height: 60, algorithm: algorithm), expected)
     var seen: [DreamProgress] = []
     _ = try Dreamer(source: DreamLinearFilterSource()).run(
-      imageNoise(width: 100, height: 60, seed: 1), algorithm: algorithm, seed: 4, progress: { seen.append($0) })
+      imageNoise(width: 100, height: 60, seed: 1), algorithm: algorithm, seed: 4,
+      progress: { seen.append($0) })
     XCTAssertEqual(seen.map { $0.size }, expected)
     XCTAssertEqual(seen.map { $0.octave }, [1, 2, 3, 4])
     XCTAssertTrue(seen.allSatisfy { $0.octaveCount == 4 && $0.iterationCount == 1 })
-    XCTAssertEqual(Dreamer.octaveSizes(width: 800, height: 450, algorithm: .classic(.seedCompatible)).last, DreamSize(width: 800, height: 450))
-    XCTAssertEqual(Dreamer.octaveSizes(width: 800, height: 450, algorithm: classic(repeats: 1)).first, DreamSize(width: 560, height: 315))
+    XCTAssertEqual(
+      Dreamer.octaveSizes(width: 800, height: 450, algorithm: .classic(.seedCompatible)).last,
+      DreamSize(width: 800, height: 450))
+    XCTAssertEqual(
+      Dreamer.octaveSizes(width: 800, height: 450, algorithm: classic(repeats: 1)).first,
+      DreamSize(width: 560, height: 315))
   }
 
   func testRepeatsZeroDreamsOnlyAtFullSize() throws {
@@ -99,10 +112,14 @@ final class DreamClassicTests: XCTestCase {
     let out = try Dreamer(source: DreamLinearFilterSource()).run(
       image, algorithm: classic(iterations: 4, repeats: 0), seed: 4, progress: { seen.append($0) })
     XCTAssertEqual(seen.map { $0.iteration }, [1, 2, 3, 4])
-    XCTAssertTrue(seen.allSatisfy { $0.size == DreamSize(width: 60, height: 40) && $0.octave == 1 && $0.octaveCount == 1 })
+    XCTAssertTrue(
+      seen.allSatisfy { $0.size == DreamSize(width: 60, height: 40) && $0.octave == 1 && $0.octaveCount == 1 }
+    )
     XCTAssertNotEqual(out, image)
     // Zero iterations and zero repeats is the identity.
-    XCTAssertEqual(try Dreamer(source: DreamLinearFilterSource()).run(image, algorithm: classic(iterations: 0, repeats: 0), seed: 4), image)
+    XCTAssertEqual(
+      try Dreamer(source: DreamLinearFilterSource()).run(
+        image, algorithm: classic(iterations: 0, repeats: 0), seed: 4), image)
   }
 
   func testEachStepMovesTheImageByStepStandardDeviations() throws {
@@ -139,7 +156,8 @@ final class DreamClassicTests: XCTestCase {
     let image = imageNoise(width: 80, height: 60, seed: 7)
     var losses: [Float] = []
     let out = try Dreamer(source: source).run(
-      image, algorithm: classic(iterations: 6, step: 2, repeats: 0), seed: 1, progress: { losses.append($0.loss) })
+      image, algorithm: classic(iterations: 6, step: 2, repeats: 0), seed: 1,
+      progress: { losses.append($0.loss) })
     XCTAssertEqual(losses.count, 6)
     XCTAssertEqual(losses, losses.sorted(), "the loss must grow at every iteration: \(losses)")
     XCTAssertGreaterThan(source.loss(of: out), 1.5 * source.loss(of: image))
@@ -155,20 +173,28 @@ final class DreamClassicTests: XCTestCase {
     let expected = try ops.blend(image, ops.resizeLanczos(small, width: 50, height: 40), alpha: 0.2)
     XCTAssertEqual(float, expected)
     // Seed path: the same through 8-bit resizes; with blend 0 the result is whole 8-bit levels.
-    let quantized = try dreamer.run(image, algorithm: classic(iterations: 0, repeats: 1, quantize: true, blend: 0), seed: 1)
+    let quantized = try dreamer.run(
+      image, algorithm: classic(iterations: 0, repeats: 1, quantize: true, blend: 0), seed: 1)
     XCTAssertTrue(quantized.pixels.allSatisfy { $0 == $0.rounded() && $0 >= 0 && $0 <= 255 })
-    let small8 = try ops.resizeLanczos(ops.gaussianBlur(image, sigma: 0.5), width: 35, height: 28, precision: .eightBit)
-    XCTAssertEqual(quantized.pixels, try ops.resizeLanczos(small8, width: 50, height: 40, precision: .eightBit).pixels)
+    let small8 = try ops.resizeLanczos(
+      ops.gaussianBlur(image, sigma: 0.5), width: 35, height: 28, precision: .eightBit)
+    XCTAssertEqual(
+      quantized.pixels, try ops.resizeLanczos(small8, width: 50, height: 40, precision: .eightBit).pixels)
   }
 
   func testSameSeedIsBitIdenticalAndDifferentSeedsDiffer() throws {
     let image = imageNoise(width: 90, height: 70, seed: 13)
     let algorithm = classic(iterations: 3, tile: 30, repeats: 1)
-    let a = try Dreamer(source: DreamLinearFilterSource(), threads: 2).run(image, algorithm: algorithm, seed: 42)
-    let b = try Dreamer(source: DreamLinearFilterSource(), threads: 2).run(image, algorithm: algorithm, seed: 42)
-    let c = try Dreamer(source: DreamLinearFilterSource(), threads: 2).run(image, algorithm: algorithm, seed: 43)
-    let d = try Dreamer(source: DreamLinearFilterSource(), threads: 1).run(image, algorithm: algorithm, seed: 42)
-    let e = try Dreamer(source: DreamLinearFilterSource(), threads: 4).run(image, algorithm: algorithm, seed: 42)
+    let a = try Dreamer(source: DreamLinearFilterSource(), threads: 2).run(
+      image, algorithm: algorithm, seed: 42)
+    let b = try Dreamer(source: DreamLinearFilterSource(), threads: 2).run(
+      image, algorithm: algorithm, seed: 42)
+    let c = try Dreamer(source: DreamLinearFilterSource(), threads: 2).run(
+      image, algorithm: algorithm, seed: 43)
+    let d = try Dreamer(source: DreamLinearFilterSource(), threads: 1).run(
+      image, algorithm: algorithm, seed: 42)
+    let e = try Dreamer(source: DreamLinearFilterSource(), threads: 4).run(
+      image, algorithm: algorithm, seed: 42)
     XCTAssertEqual(a, b)
     XCTAssertNotEqual(a, c)
     XCTAssertEqual(a, d, "image ops must not depend on the thread count")
@@ -201,7 +227,8 @@ final class DreamClassicTests: XCTestCase {
     XCTAssertThrowsError(try dreamer.run(image, algorithm: .classic(p), seed: 1)) {
       XCTAssertEqual(
         $0 as? DreamError,
-        .invalidParameter(name: "rescale", value: "1.2", expected: "a number between 0 and 1 (exclusive), e.g. 0.7"))
+        .invalidParameter(
+          name: "rescale", value: "1.2", expected: "a number between 0 and 1 (exclusive), e.g. 0.7"))
     }
   }
 

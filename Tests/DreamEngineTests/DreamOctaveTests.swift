@@ -3,16 +3,20 @@ import XCTest
 
 final class DreamOctaveTests: XCTestCase {
   private func octave(
-    iterations: Int = 2, step: Float = 1.5, octaves: Int = 1, jitter: Int = 0, clip: Bool = false, tile: Int = 1000
+    iterations: Int = 2, step: Float = 1.5, octaves: Int = 1, jitter: Int = 0, clip: Bool = false,
+    tile: Int = 1000
   ) -> DreamAlgorithm {
     .octave(
       OctaveDreamParameters(
-        iterations: iterations, stepSize: step, octaves: octaves, octaveScale: 1.4, jitter: jitter, clip: clip,
+        iterations: iterations, stepSize: step, octaves: octaves, octaveScale: 1.4, jitter: jitter,
+        clip: clip,
         tileSize: tile))
   }
 
   /// image + step / mean(|g|) * g for the gradient g of `image`.
-  private func notebookStep(_ image: RGBImage, source: DreamLinearFilterSource, step: Float = 1.5) throws -> RGBImage {
+  private func notebookStep(_ image: RGBImage, source: DreamLinearFilterSource, step: Float = 1.5) throws
+    -> RGBImage
+  {
     let (_, g) = try source.lossAndGradient(of: image)
     let meanAbs = g.pixels.reduce(0.0) { $0 + Double(abs($1)) } / Double(g.pixels.count)
     var out = image
@@ -36,7 +40,8 @@ final class DreamOctaveTests: XCTestCase {
     XCTAssertEqual(Dreamer.octaveSizes(width: 100, height: 80, algorithm: algorithm), expected)
     var seen: [DreamProgress] = []
     _ = try Dreamer(source: DreamLinearFilterSource()).run(
-      imageNoise(width: 100, height: 80, seed: 1), algorithm: algorithm, seed: 2, progress: { seen.append($0) })
+      imageNoise(width: 100, height: 80, seed: 1), algorithm: algorithm, seed: 2,
+      progress: { seen.append($0) })
     XCTAssertEqual(seen.map { $0.size }, expected)
     XCTAssertEqual(seen.map { $0.octave }, [1, 2, 3, 4])
   }
@@ -76,7 +81,8 @@ final class DreamOctaveTests: XCTestCase {
     for i in start.pixels.indices { start.pixels[i] += image.pixels[i] }
     assertClose(out.pixels, try notebookStep(start, source: source).pixels, tolerance: 1e-3, "two octaves")
     // Without iterations nothing changes, octaves or not.
-    XCTAssertEqual(try Dreamer(source: source).run(image, algorithm: octave(iterations: 0, octaves: 3), seed: 1), image)
+    XCTAssertEqual(
+      try Dreamer(source: source).run(image, algorithm: octave(iterations: 0, octaves: 3), seed: 1), image)
   }
 
   func testLossIncreasesAndClipKeepsTheRange() throws {
@@ -84,21 +90,25 @@ final class DreamOctaveTests: XCTestCase {
     let image = imageNoise(width: 60, height: 50, seed: 6)
     var losses: [Float] = []
     let out = try Dreamer(source: source).run(
-      image, algorithm: octave(iterations: 5, octaves: 2, jitter: 4), seed: 1, progress: { losses.append($0.loss) })
+      image, algorithm: octave(iterations: 5, octaves: 2, jitter: 4), seed: 1,
+      progress: { losses.append($0.loss) })
     XCTAssertEqual(losses.count, 10)
     XCTAssertGreaterThan(source.loss(of: out), 1.5 * source.loss(of: image))
     let clipped = try Dreamer(source: source).run(
       image, algorithm: octave(iterations: 5, step: 20, octaves: 2, jitter: 4, clip: true), seed: 1)
     XCTAssertTrue(clipped.pixels.allSatisfy { $0 >= 0 && $0 <= 255 })
-    XCTAssertTrue(clipped.pixels.contains(255) || clipped.pixels.contains(0), "a step of 20 must hit the range")
+    XCTAssertTrue(
+      clipped.pixels.contains(255) || clipped.pixels.contains(0), "a step of 20 must hit the range")
   }
 
   func testTilesBoundTheInputAndKeepTheWholeImageGradient() throws {
     // Pointwise loss: the area-weighted tile gradients are exactly the whole image's gradient.
     let image = imageNoise(width: 90, height: 70, seed: 7)
     let tiledSource = DreamPointwiseSource(minimumInputSize: 20)
-    let tiled = try Dreamer(source: tiledSource).run(image, algorithm: octave(iterations: 2, jitter: 5, tile: 25), seed: 3)
-    XCTAssertTrue(tiledSource.calls.allSatisfy { $0.width <= 30 && $0.height <= 35 && $0.width >= 20 && $0.height >= 20 })
+    let tiled = try Dreamer(source: tiledSource).run(
+      image, algorithm: octave(iterations: 2, jitter: 5, tile: 25), seed: 3)
+    XCTAssertTrue(
+      tiledSource.calls.allSatisfy { $0.width <= 30 && $0.height <= 35 && $0.width >= 20 && $0.height >= 20 })
     let whole = try Dreamer(source: DreamPointwiseSource()).run(
       image, algorithm: octave(iterations: 2, jitter: 5, tile: 1000), seed: 3)
     assertClose(tiled.pixels, whole.pixels, tolerance: 1e-3, "tiled vs whole")
@@ -107,9 +117,12 @@ final class DreamOctaveTests: XCTestCase {
   func testDeterminismAcrossRunsAndThreadCounts() throws {
     let image = imageNoise(width: 70, height: 60, seed: 8)
     let algorithm = octave(iterations: 2, octaves: 3, jitter: 8, clip: true, tile: 30)
-    let a = try Dreamer(source: DreamLinearFilterSource(), threads: 1).run(image, algorithm: algorithm, seed: 10)
-    let b = try Dreamer(source: DreamLinearFilterSource(), threads: 3).run(image, algorithm: algorithm, seed: 10)
-    let c = try Dreamer(source: DreamLinearFilterSource(), threads: 3).run(image, algorithm: algorithm, seed: 11)
+    let a = try Dreamer(source: DreamLinearFilterSource(), threads: 1).run(
+      image, algorithm: algorithm, seed: 10)
+    let b = try Dreamer(source: DreamLinearFilterSource(), threads: 3).run(
+      image, algorithm: algorithm, seed: 10)
+    let c = try Dreamer(source: DreamLinearFilterSource(), threads: 3).run(
+      image, algorithm: algorithm, seed: 11)
     XCTAssertEqual(a, b)
     XCTAssertNotEqual(a, c)
   }
@@ -125,12 +138,18 @@ final class DreamOctaveTests: XCTestCase {
     XCTAssertEqual(reports, 5)
     var p = OctaveDreamParameters()
     p.octaveScale = 1
-    XCTAssertThrowsError(try Dreamer(source: source).run(imageNoise(width: 50, height: 40, seed: 1), algorithm: .octave(p), seed: 1)) {
+    XCTAssertThrowsError(
+      try Dreamer(source: source).run(
+        imageNoise(width: 50, height: 40, seed: 1), algorithm: .octave(p), seed: 1)
+    ) {
       XCTAssertEqual("\($0)", "dream: octave-scale 1.0 is out of range; expected a number > 1, e.g. 1.4")
     }
     XCTAssertThrowsError(
       try Dreamer(source: DreamLinearFilterSource(minimumInputSize: 43)).run(
         imageNoise(width: 58, height: 58, seed: 1), algorithm: octave(octaves: 2), seed: 1)
-    ) { XCTAssertEqual($0 as? DreamError, .imageTooSmall(octave: 1, size: DreamSize(width: 41, height: 41), minimum: 43)) }
+    ) {
+      XCTAssertEqual(
+        $0 as? DreamError, .imageTooSmall(octave: 1, size: DreamSize(width: 41, height: 41), minimum: 43))
+    }
   }
 }

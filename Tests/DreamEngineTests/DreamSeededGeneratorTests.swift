@@ -5,10 +5,13 @@ final class DreamSeededGeneratorTests: XCTestCase {
   func testMatchesReferenceXoshiro256StarStarWithSplitMix64Seeding() {
     // From an independent Python implementation of SplitMix64 seeding + xoshiro256**.
     var zero = SeededGenerator(seed: 0)
-    XCTAssertEqual([zero.next(), zero.next(), zero.next()], [0x99ec_5f36_cb75_f2b4, 0xbf6e_1f78_4956_452a, 0x1a5f_849d_4933_e6e0])
+    XCTAssertEqual(
+      [zero.next(), zero.next(), zero.next()],
+      [0x99ec_5f36_cb75_f2b4, 0xbf6e_1f78_4956_452a, 0x1a5f_849d_4933_e6e0])
     var answer = SeededGenerator(seed: 42)
     XCTAssertEqual(
-      [answer.next(), answer.next(), answer.next()], [0x1578_0b2e_0c2e_c716, 0x6104_d986_6d11_3a7e, 0xae17_5332_39e4_99a1])
+      [answer.next(), answer.next(), answer.next()],
+      [0x1578_0b2e_0c2e_c716, 0x6104_d986_6d11_3a7e, 0xae17_5332_39e4_99a1])
   }
 
   func testUniformIntCoversTheClosedRangeOnly() {

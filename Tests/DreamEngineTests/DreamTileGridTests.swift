@@ -33,12 +33,15 @@ final class DreamTileGridTests: XCTestCase {
       // Height 450 -> one tile length of 450, offset in [-336, -112]: the first row of tiles
       // keeps 450 + offset rows. Width 1400 -> 4 tiles of 350, offset in [-261, -87].
       let firstRows = tiles[0].rows
-      XCTAssertTrue((450 - 336)...(450 - 112) ~= firstRows.count, "seed \(seed): first row height \(firstRows.count)")
+      XCTAssertTrue(
+        (450 - 336)...(450 - 112) ~= firstRows.count, "seed \(seed): first row height \(firstRows.count)")
       let rowStarts = Set(tiles.map { $0.rows.lowerBound }).sorted()
       XCTAssertEqual(rowStarts.count, 2)
       var firstWidths: [Int] = []
       for start in rowStarts {
-        let row = tiles.filter { $0.rows.lowerBound == start }.sorted { $0.columns.lowerBound < $1.columns.lowerBound }
+        let row = tiles.filter { $0.rows.lowerBound == start }.sorted {
+          $0.columns.lowerBound < $1.columns.lowerBound
+        }
         XCTAssertTrue((350 - 261)...(350 - 87) ~= row[0].columns.count)
         XCTAssertTrue(row.dropFirst().dropLast().allSatisfy { $0.columns.count == 350 })
         firstWidths.append(row[0].columns.count)

@@ -24,7 +24,8 @@ final class ImageOpsBlurTests: XCTestCase {
   }
 
   func testBlurSumMatchesScipy() throws {
-    let out = try ops.gaussianBlurSum(imagePattern(width: 9, height: 8), sigmas: [0.9, 1.8, 0.45], acrossChannels: true)
+    let out = try ops.gaussianBlurSum(
+      imagePattern(width: 9, height: 8), sigmas: [0.9, 1.8, 0.45], acrossChannels: true)
     assertClose(out.pixels, ImageFixtures.blur3DSum, tolerance: 2e-4, "sum of three 3-D blurs")
   }
 
@@ -39,8 +40,10 @@ final class ImageOpsBlurTests: XCTestCase {
     for (sigma, volumetric) in [(3.1, false), (3.1, true), (0.25, true), (7.0, true)] {
       let one = ImageOps(threads: 1)
       let many = ImageOps(threads: 4)
-      let a = volumetric ? try one.gaussianBlur3D(image, sigma: sigma) : try one.gaussianBlur(image, sigma: sigma)
-      let b = volumetric ? try many.gaussianBlur3D(image, sigma: sigma) : try many.gaussianBlur(image, sigma: sigma)
+      let a =
+        volumetric ? try one.gaussianBlur3D(image, sigma: sigma) : try one.gaussianBlur(image, sigma: sigma)
+      let b =
+        volumetric ? try many.gaussianBlur3D(image, sigma: sigma) : try many.gaussianBlur(image, sigma: sigma)
       XCTAssertEqual(a, b, "threads changed the result (sigma \(sigma))")
       let reference = naiveBlur(image, sigmas: [sigma, sigma, volumetric ? sigma : 0])
       assertClose(a.pixels, reference, tolerance: 2e-4, "sigma \(sigma) volumetric \(volumetric)")

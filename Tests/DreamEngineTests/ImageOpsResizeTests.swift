@@ -68,9 +68,11 @@ final class ImageOpsResizeTests: XCTestCase {
     let one = ImageOps(threads: 1)
     let many = ImageOps(threads: 5)
     XCTAssertEqual(
-      try one.resizeBilinear(image, width: 131, height: 61), try many.resizeBilinear(image, width: 131, height: 61))
+      try one.resizeBilinear(image, width: 131, height: 61),
+      try many.resizeBilinear(image, width: 131, height: 61))
     XCTAssertEqual(
-      try one.resizeLanczos(image, width: 67, height: 58), try many.resizeLanczos(image, width: 67, height: 58))
+      try one.resizeLanczos(image, width: 67, height: 58),
+      try many.resizeLanczos(image, width: 67, height: 58))
     XCTAssertEqual(
       try one.resizeLanczos(image, width: 150, height: 90, precision: .eightBit),
       try many.resizeLanczos(image, width: 150, height: 90, precision: .eightBit))

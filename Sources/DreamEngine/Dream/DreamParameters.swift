@@ -64,7 +64,8 @@ public struct ClassicDreamParameters: Sendable, Equatable {
 
   func validate() throws {
     guard iterations >= 0 else {
-      throw DreamError.invalidParameter(name: "iterations", value: "\(iterations)", expected: "an integer >= 0")
+      throw DreamError.invalidParameter(
+        name: "iterations", value: "\(iterations)", expected: "an integer >= 0")
     }
     guard stepSize.isFinite else {
       throw DreamError.invalidParameter(name: "step", value: "\(stepSize)", expected: "a finite number")
@@ -77,7 +78,8 @@ public struct ClassicDreamParameters: Sendable, Equatable {
     }
     guard rescaleFactor.isFinite, rescaleFactor > 0, rescaleFactor < 1 else {
       throw DreamError.invalidParameter(
-        name: "rescale", value: "\(rescaleFactor)", expected: "a number between 0 and 1 (exclusive), e.g. 0.7")
+        name: "rescale", value: "\(rescaleFactor)", expected: "a number between 0 and 1 (exclusive), e.g. 0.7"
+      )
     }
     guard blend.isFinite, blend >= 0, blend <= 1 else {
       throw DreamError.invalidParameter(name: "blend", value: "\(blend)", expected: "a number in 0...1")
@@ -119,7 +121,8 @@ public struct OctaveDreamParameters: Sendable, Equatable {
 
   func validate() throws {
     guard iterations >= 0 else {
-      throw DreamError.invalidParameter(name: "iterations", value: "\(iterations)", expected: "an integer >= 0")
+      throw DreamError.invalidParameter(
+        name: "iterations", value: "\(iterations)", expected: "an integer >= 0")
     }
     guard stepSize.isFinite else {
       throw DreamError.invalidParameter(name: "step", value: "\(stepSize)", expected: "a finite number")

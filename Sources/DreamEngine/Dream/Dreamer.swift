@@ -30,7 +30,9 @@ public struct Dreamer {
 
   /// Checks the parameters and that every octave is at least `minimumInputSize` pixels (and 1)
   /// per side, without computing anything. `run` calls it first.
-  public static func validate(width: Int, height: Int, algorithm: DreamAlgorithm, minimumInputSize: Int) throws {
+  public static func validate(width: Int, height: Int, algorithm: DreamAlgorithm, minimumInputSize: Int)
+    throws
+  {
     switch algorithm {
     case .classic(let p): try p.validate()
     case .octave(let p): try p.validate()
@@ -54,11 +56,13 @@ public struct Dreamer {
     progress: (DreamProgress) -> Void = { _ in }, shouldStop: () -> Bool = { false }
   ) throws -> RGBImage {
     try Self.validate(
-      width: image.width, height: image.height, algorithm: algorithm, minimumInputSize: source.minimumInputSize)
+      width: image.width, height: image.height, algorithm: algorithm,
+      minimumInputSize: source.minimumInputSize)
     return try withoutActuallyEscaping(progress) { progress in
       try withoutActuallyEscaping(shouldStop) { shouldStop in
         let context = DreamRunContext(
-          source: source, ops: ImageOps(threads: threads), seed: seed, progress: progress, shouldStop: shouldStop)
+          source: source, ops: ImageOps(threads: threads), seed: seed, progress: progress,
+          shouldStop: shouldStop)
         switch algorithm {
         case .classic(let p):
           return try ClassicDream(parameters: p, context: context).run(image, repeats: p.repeats)
@@ -90,7 +94,8 @@ public struct Dreamer {
       width: image.width, height: image.height, tileSize: tileSize, minimumInputSize: source.minimumInputSize,
       generator: &context.generator)
     var gradient = [Float](repeating: 0, count: image.pixels.count)
-    let loss = try context.tiledGradient(of: image, tiles: tiles, normalization: .standardDeviation, into: &gradient)
+    let loss = try context.tiledGradient(
+      of: image, tiles: tiles, normalization: .standardDeviation, into: &gradient)
     return (loss, RGBImage(width: image.width, height: image.height, pixels: gradient), tiles)
   }
 }

@@ -16,7 +16,8 @@
 /// 1.5 x tileSize per axis are one tile, i.e. exactly the notebook's step.
 ///
 /// Memory: the smaller octaves' bases (about 1 image for scale 1.4), the image, the gradient and
-/// the detail (4 images at the largest octave), plus one tile.
+/// the detail (4 images at the largest octave), plus one tile. Measured at 3840x2160 with 4
+/// octaves and a trivial source: peak RSS 353 MB including the caller's 100 MB input.
 struct OctaveDream {
   let parameters: OctaveDreamParameters
   let context: DreamRunContext
@@ -48,10 +49,11 @@ struct OctaveDream {
       let base = bases[index]
       var current = base
       if let previous = detail {
-        current = combine(base, try ops.resizeBilinear(previous, width: base.width, height: base.height), sign: 1)
+        current = combine(
+          base, try ops.resizeBilinear(previous, width: base.width, height: base.height), sign: 1)
         detail = nil
       }
-      current = try steps(current, octave: sizes.count - index, octaveCount: sizes.count)
+      current = try steps(consume current, octave: sizes.count - index, octaveCount: sizes.count)
       if index == 0 { return current }
       detail = combine(current, base, sign: -1)
       bases.removeLast()  // this octave's base is no longer needed
@@ -60,8 +62,7 @@ struct OctaveDream {
   }
 
   /// `iterations` jittered, mean-|g|-normalised ascent steps at one octave.
-  private func steps(_ image: RGBImage, octave: Int, octaveCount: Int) throws -> RGBImage {
-    var image = image
+  private func steps(_ image: consuming RGBImage, octave: Int, octaveCount: Int) throws -> RGBImage {
     let ops = context.ops
     let tiles = TileGrid.fixedTiles(
       width: image.width, height: image.height, tileSize: parameters.tileSize,
@@ -103,7 +104,8 @@ struct OctaveDream {
 
   /// a + sign * b, element-wise (same sizes).
   private func combine(_ a: RGBImage, _ b: RGBImage, sign: Float) -> RGBImage {
-    precondition(a.width == b.width && a.height == b.height, "combine: \(a.width)x\(a.height) vs \(b.width)x\(b.height)")
+    precondition(
+      a.width == b.width && a.height == b.height, "combine: \(a.width)x\(a.height) vs \(b.width)x\(b.height)")
     let rowLength = a.width * 3
     var out = a
     b.pixels.withUnsafeBufferPointer { bp in

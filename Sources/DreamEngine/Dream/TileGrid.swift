@@ -58,7 +58,8 @@ public enum TileGrid {
       var x = generator.uniformInt(in: (-3 * (tw / 4))...(-(tw / 4)))
       while x < width {
         let columns = max(x, 0)..<min(x + tw, width)
-        tiles.append(tile(rows: rows, columns: columns, width: width, height: height, minimum: minimumInputSize))
+        tiles.append(
+          tile(rows: rows, columns: columns, width: width, height: height, minimum: minimumInputSize))
         x += tw
       }
       y += th
@@ -68,7 +69,8 @@ public enum TileGrid {
 
   /// A grid starting at (0, 0) with the same tile lengths (used by the octave algorithm, whose
   /// random roll already moves the seams relative to the content).
-  public static func fixedTiles(width: Int, height: Int, tileSize: Int, minimumInputSize: Int) -> [DreamTile] {
+  public static func fixedTiles(width: Int, height: Int, tileSize: Int, minimumInputSize: Int) -> [DreamTile]
+  {
     let th = tileLength(dimension: height, tileSize: tileSize)
     let tw = tileLength(dimension: width, tileSize: tileSize)
     var tiles: [DreamTile] = []

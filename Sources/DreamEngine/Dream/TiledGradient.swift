@@ -54,7 +54,8 @@ final class DreamRunContext {
     var loss = 0.0
     for tile in tiles {
       try checkStop()
-      let input = extract(image, rows: tile.inputRows, columns: tile.inputColumns, rowOf: rowOf, columnOf: columnOf)
+      let input = extract(
+        image, rows: tile.inputRows, columns: tile.inputColumns, rowOf: rowOf, columnOf: columnOf)
       let (tileLoss, tileGradient) = try source.lossAndGradient(of: input)
       precondition(
         tileGradient.width == input.width && tileGradient.height == input.height,
@@ -62,7 +63,8 @@ final class DreamRunContext {
           + "\(input.width)x\(input.height) input")
       let own = ops.cropUnchecked(
         tileGradient, x: tile.columns.lowerBound - tile.inputColumns.lowerBound,
-        y: tile.rows.lowerBound - tile.inputRows.lowerBound, width: tile.columns.count, height: tile.rows.count)
+        y: tile.rows.lowerBound - tile.inputRows.lowerBound, width: tile.columns.count,
+        height: tile.rows.count)
       let area = Double(tile.rows.count * tile.columns.count) / Double(w * h)
       loss += area * Double(tileLoss)
       switch normalization {

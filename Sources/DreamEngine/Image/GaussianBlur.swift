@@ -87,33 +87,39 @@ extension ImageOps {
   /// order in Float (as numpy adds float32 arrays). Axes are filtered in scipy's order
   /// (height, width, channels); an axis whose sigma is <= 1e-15 is skipped, as scipy does.
   ///
-  /// Memory: the result plus one image-sized temporary (the height pass), whatever the count.
+  /// Memory: the result only. The height pass is done in bands of `blurBandRows` rows per
+  /// worker (a band buffer of that many rows), each band then goes through the width and channel
+  /// passes; banding changes no arithmetic.
   func blurSum(_ image: RGBImage, sigmas: [(Double, Double, Double)]) -> RGBImage {
     let w = image.width
     let h = image.height
     let rowLength = w * 3
+    let bandRows = 32
     var output = [Float](repeating: 0, count: h * rowLength)
-    var temp = [Float]()
     for (index, (sy, sx, sc)) in sigmas.enumerated() {
       let ky = sy > 1e-15 ? GaussianKernel(sigma: sy) : nil
       let kx = sx > 1e-15 ? GaussianKernel(sigma: sx) : nil
       let mc = sc > 1e-15 ? GaussianKernel(sigma: sc).channelMatrix : nil
-      if let ky {
-        if temp.count != h * rowLength { temp = [Float](repeating: 0, count: h * rowLength) }
-        image.pixels.withUnsafeBufferPointer { src in
-          let s = UncheckedSendable(src)
-          rows.update(&temp, rows: h) { range, out in
-            verticalPass(s.value, out: out, rows: range, height: h, rowLength: rowLength, kernel: ky)
-          }
-        }
-      }
-      let source = ky == nil ? image.pixels : temp
       let accumulate = index > 0
-      source.withUnsafeBufferPointer { src in
-        let s = UncheckedSendable(src)
+      image.pixels.withUnsafeBufferPointer { src in
+        guard let base = src.baseAddress else { return }
+        let s = UncheckedSendable(base)
         rows.update(&output, rows: h) { range, out in
-          rowPasses(
-            s.value, out: out, rows: range, width: w, kernel: kx, channelMatrix: mc, accumulate: accumulate)
+          guard let ky else {
+            rowPasses(
+              s.value, firstRow: 0, out: out, rows: range, width: w, kernel: kx, channelMatrix: mc,
+              accumulate: accumulate)
+            return
+          }
+          let band = UnsafeMutablePointer<Float>.allocate(capacity: bandRows * rowLength)
+          defer { band.deallocate() }
+          for b0 in stride(from: range.lowerBound, to: range.upperBound, by: bandRows) {
+            let bandRange = b0..<min(b0 + bandRows, range.upperBound)
+            verticalPass(s.value, into: band, rows: bandRange, height: h, rowLength: rowLength, kernel: ky)
+            rowPasses(
+              band, firstRow: b0, out: out, rows: bandRange, width: w, kernel: kx, channelMatrix: mc,
+              accumulate: accumulate)
+          }
         }
       }
     }
@@ -123,74 +129,125 @@ extension ImageOps {
 
 /// Height pass for rows `rows`: out[y] = w[r] * in[y] + sum_k w[k] * (in[y - r + k] + in[y + r - k]),
 /// k = 0..<r, row indices reflected (scipy's symmetric-kernel summation order).
+///
+/// Done in column strips of `verticalStrip` floats so the 2r + 1 source rows of a strip stay in
+/// cache while the output row moves down; the strips change no arithmetic.
+/// `into` receives rows.count rows (row y at `(y - rows.lowerBound) * rowLength`).
 private func verticalPass(
-  _ src: UnsafeBufferPointer<Float>, out: UnsafeMutablePointer<Float>, rows: Range<Int>, height: Int,
+  _ source: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, rows: Range<Int>, height: Int,
   rowLength: Int, kernel: GaussianKernel
 ) {
   let r = kernel.radius
   let centre = kernel.weights[r]
-  for y in rows {
-    let d = y * rowLength
-    let c = y * rowLength
-    for i in 0..<rowLength { out[d + i] = centre * src[c + i] }
-    for k in 0..<r {
-      let wk = kernel.weights[k]
-      let a = reflectIndex(y - r + k, count: height) * rowLength
-      let b = reflectIndex(y + r - k, count: height) * rowLength
-      for i in 0..<rowLength { out[d + i] += wk * (src[a + i] + src[b + i]) }
+  let verticalStrip = 2048
+  for s0 in stride(from: 0, to: rowLength, by: verticalStrip) {
+    let length = min(verticalStrip, rowLength - s0)
+    for y in rows {
+      let d = out + (y - rows.lowerBound) * rowLength + s0
+      let c = source + y * rowLength + s0
+      for i in 0..<length { d[i] = centre * c[i] }
+      var k = 0
+      while k + 4 <= r {
+        // Four taps per sweep; `d + t0 + t1 + t2 + t3` adds left to right, exactly as four sweeps would.
+        let (w0, w1, w2, w3) = (
+          kernel.weights[k], kernel.weights[k + 1], kernel.weights[k + 2], kernel.weights[k + 3]
+        )
+        let a0 = source + reflectIndex(y - r + k, count: height) * rowLength + s0
+        let b0 = source + reflectIndex(y + r - k, count: height) * rowLength + s0
+        let a1 = source + reflectIndex(y - r + k + 1, count: height) * rowLength + s0
+        let b1 = source + reflectIndex(y + r - k - 1, count: height) * rowLength + s0
+        let a2 = source + reflectIndex(y - r + k + 2, count: height) * rowLength + s0
+        let b2 = source + reflectIndex(y + r - k - 2, count: height) * rowLength + s0
+        let a3 = source + reflectIndex(y - r + k + 3, count: height) * rowLength + s0
+        let b3 = source + reflectIndex(y + r - k - 3, count: height) * rowLength + s0
+        for i in 0..<length {
+          d[i] =
+            d[i] + w0 * (a0[i] + b0[i]) + w1 * (a1[i] + b1[i]) + w2 * (a2[i] + b2[i]) + w3 * (a3[i] + b3[i])
+        }
+        k += 4
+      }
+      while k < r {
+        let wk = kernel.weights[k]
+        let a = source + reflectIndex(y - r + k, count: height) * rowLength + s0
+        let b = source + reflectIndex(y + r - k, count: height) * rowLength + s0
+        for i in 0..<length { d[i] += wk * (a[i] + b[i]) }
+        k += 1
+      }
     }
   }
 }
 
-/// Width pass (optional) then channel pass (optional) for rows `rows`, writing or adding into `out`.
+/// Width pass (optional) then channel pass (optional) for rows `rows`, writing or adding into `out`
+/// (full image, row y at y * rowLength). Source row y is at `source + (y - firstRow) * rowLength`.
 private func rowPasses(
-  _ src: UnsafeBufferPointer<Float>, out: UnsafeMutablePointer<Float>, rows: Range<Int>, width: Int,
-  kernel: GaussianKernel?, channelMatrix: [Float]?, accumulate: Bool
+  _ source: UnsafePointer<Float>, firstRow: Int, out: UnsafeMutablePointer<Float>, rows: Range<Int>,
+  width: Int, kernel: GaussianKernel?, channelMatrix: [Float]?, accumulate: Bool
 ) {
   let rowLength = width * 3
   let r = kernel?.radius ?? 0
-  var padded = [Float](repeating: 0, count: (width + 2 * r) * 3)
-  var line = [Float](repeating: 0, count: rowLength)
-  var mixed = [Float](repeating: 0, count: rowLength)
+  let padded = UnsafeMutablePointer<Float>.allocate(capacity: (width + 2 * r) * 3)
+  let line = UnsafeMutablePointer<Float>.allocate(capacity: rowLength)
+  defer {
+    padded.deallocate()
+    line.deallocate()
+  }
   for y in rows {
-    let base = y * rowLength
+    let row = source + (y - firstRow) * rowLength
     if let kernel {
-      // padded[(x + r) * 3 + c] = src[y][reflect(x)][c] for x in -r..<width + r.
-      for x in -r..<(width + r) {
-        let s = base + reflectIndex(x, count: width) * 3
+      // padded[(x + r) * 3 + c] = row[reflect(x)][c] for x in -r..<width + r.
+      (padded + r * 3).update(from: row, count: rowLength)
+      for x in Array(-r..<0) + Array(width..<(width + r)) {
+        let s = reflectIndex(x, count: width) * 3
         let p = (x + r) * 3
-        padded[p] = src[s]
-        padded[p + 1] = src[s + 1]
-        padded[p + 2] = src[s + 2]
+        padded[p] = row[s]
+        padded[p + 1] = row[s + 1]
+        padded[p + 2] = row[s + 2]
       }
       let centre = kernel.weights[r]
-      for i in 0..<rowLength { line[i] = centre * padded[i + r * 3] }
-      for k in 0..<r {
+      let middle = padded + r * 3
+      for i in 0..<rowLength { line[i] = centre * middle[i] }
+      var k = 0
+      while k + 4 <= r {
+        let (w0, w1, w2, w3) = (
+          kernel.weights[k], kernel.weights[k + 1], kernel.weights[k + 2], kernel.weights[k + 3]
+        )
+        let a = padded + k * 3
+        let b = padded + (2 * r - k) * 3
+        for i in 0..<rowLength {
+          line[i] =
+            line[i] + w0 * (a[i] + b[i]) + w1 * (a[i + 3] + b[i - 3]) + w2 * (a[i + 6] + b[i - 6])
+            + w3 * (a[i + 9] + b[i - 9])
+        }
+        k += 4
+      }
+      while k < r {
         let wk = kernel.weights[k]
-        let a = k * 3
-        let b = (2 * r - k) * 3
-        for i in 0..<rowLength { line[i] += wk * (padded[i + a] + padded[i + b]) }
+        let a = padded + k * 3
+        let b = padded + (2 * r - k) * 3
+        for i in 0..<rowLength { line[i] += wk * (a[i] + b[i]) }
+        k += 1
       }
     } else {
-      for i in 0..<rowLength { line[i] = src[base + i] }
+      line.update(from: row, count: rowLength)
     }
     if let m = channelMatrix {
+      let (m0, m1, m2, m3, m4, m5, m6, m7, m8) = (m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8])
       var i = 0
       while i < rowLength {
         let v0 = line[i]
         let v1 = line[i + 1]
         let v2 = line[i + 2]
-        mixed[i] = m[0] * v0 + m[1] * v1 + m[2] * v2
-        mixed[i + 1] = m[3] * v0 + m[4] * v1 + m[5] * v2
-        mixed[i + 2] = m[6] * v0 + m[7] * v1 + m[8] * v2
+        line[i] = m0 * v0 + m1 * v1 + m2 * v2
+        line[i + 1] = m3 * v0 + m4 * v1 + m5 * v2
+        line[i + 2] = m6 * v0 + m7 * v1 + m8 * v2
         i += 3
       }
-      swap(&line, &mixed)
     }
+    let o = out + y * rowLength
     if accumulate {
-      for i in 0..<rowLength { out[base + i] += line[i] }
+      for i in 0..<rowLength { o[i] += line[i] }
     } else {
-      for i in 0..<rowLength { out[base + i] = line[i] }
+      o.update(from: line, count: rowLength)
     }
   }
 }

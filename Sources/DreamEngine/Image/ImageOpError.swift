@@ -21,13 +21,15 @@ public enum ImageOpError: Error, Equatable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .invalidSize(let operation, let width, let height):
-      return "\(operation): target size \(width)x\(height) is not positive; give a width and height of at least 1"
+      return
+        "\(operation): target size \(width)x\(height) is not positive; give a width and height of at least 1"
     case .cropOutOfBounds(let x, let y, let width, let height, let imageWidth, let imageHeight):
       return
         "crop: rectangle x=\(x) y=\(y) \(width)x\(height) does not fit inside the \(imageWidth)x\(imageHeight) image; "
         + "choose a rectangle inside the image"
     case .invalidZoomFactor(let factor):
-      return "zoom: factor \(factor) is not supported; use a finite factor of at least 1 (1.01 zooms in by 1%)"
+      return
+        "zoom: factor \(factor) is not supported; use a finite factor of at least 1 (1.01 zooms in by 1%)"
     case .invalidTrim(let trim, let imageWidth, let imageHeight):
       return
         "zoom-trim: trims top \(trim.top) bottom \(trim.bottom) left \(trim.left) right \(trim.right) "

@@ -8,11 +8,12 @@ extension ImageOps {
   public func standardDeviation(_ image: RGBImage) -> Double {
     let n = image.pixels.count
     guard n > 0 else { return 0 }
-    let mean = sumRows(image) { p, count in
-      var s = 0.0
-      for i in 0..<count { s += Double(p[i]) }
-      return s
-    } / Double(n)
+    let mean =
+      sumRows(image) { p, count in
+        var s = 0.0
+        for i in 0..<count { s += Double(p[i]) }
+        return s
+      } / Double(n)
     let squares = sumRows(image) { p, count in
       var s = 0.0
       for i in 0..<count {

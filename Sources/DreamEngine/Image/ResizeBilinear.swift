@@ -56,7 +56,8 @@ extension ImageOps {
       throw ImageOpError.invalidSize(operation: "resize", width: width, height: height)
     }
     guard image.width >= 1, image.height >= 1 else {
-      throw ImageOpError.invalidSize(operation: "resize (source image)", width: image.width, height: image.height)
+      throw ImageOpError.invalidSize(
+        operation: "resize (source image)", width: image.width, height: image.height)
     }
     let x = BilinearAxis(
       scale: Double(image.width) / Double(width), origin: 0, low: 0, high: image.width - 1)
@@ -74,13 +75,15 @@ extension ImageOps {
   public func zoom(_ image: RGBImage, factor: Double) throws -> RGBImage {
     guard factor.isFinite, factor >= 1 else { throw ImageOpError.invalidZoomFactor(factor) }
     guard image.width >= 1, image.height >= 1 else {
-      throw ImageOpError.invalidSize(operation: "zoom (source image)", width: image.width, height: image.height)
+      throw ImageOpError.invalidSize(
+        operation: "zoom (source image)", width: image.width, height: image.height)
     }
     func axis(_ size: Int) -> BilinearAxis {
       let n = Double(size)
       return BilinearAxis(scale: 1 / factor, origin: (n - n / factor) / 2, low: 0, high: size - 1)
     }
-    return resampleBilinear(image, width: image.width, height: image.height, x: axis(image.width), y: axis(image.height))
+    return resampleBilinear(
+      image, width: image.width, height: image.height, x: axis(image.width), y: axis(image.height))
   }
 
   /// Zoom by per-edge trims: drops `trim` rows/columns at each edge, then resizes the rest back to

@@ -100,7 +100,8 @@ extension ImageOps {
       throw ImageOpError.invalidSize(operation: "resize", width: width, height: height)
     }
     guard image.width >= 1, image.height >= 1 else {
-      throw ImageOpError.invalidSize(operation: "resize (source image)", width: image.width, height: image.height)
+      throw ImageOpError.invalidSize(
+        operation: "resize (source image)", width: image.width, height: image.height)
     }
     switch precision {
     case .float:

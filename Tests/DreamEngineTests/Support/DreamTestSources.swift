@@ -36,7 +36,9 @@ final class DreamLinearFilterSource: GradientSource {
 
   func lossAndGradient(of image: RGBImage) throws -> (loss: Float, gradient: RGBImage) {
     calls.append(DreamSize(width: image.width, height: image.height))
-    guard image.width >= minimumInputSize, image.height >= minimumInputSize else { throw DreamTestSourceTooSmall() }
+    guard image.width >= minimumInputSize, image.height >= minimumInputSize else {
+      throw DreamTestSourceTooSmall()
+    }
     let r = response(image)
     let scale = 2 / Float(r.count)
     var g = RGBImage(width: image.width, height: image.height)
@@ -63,7 +65,9 @@ final class DreamPointwiseSource: GradientSource {
 
   func lossAndGradient(of image: RGBImage) throws -> (loss: Float, gradient: RGBImage) {
     calls.append(DreamSize(width: image.width, height: image.height))
-    guard image.width >= minimumInputSize, image.height >= minimumInputSize else { throw DreamTestSourceTooSmall() }
+    guard image.width >= minimumInputSize, image.height >= minimumInputSize else {
+      throw DreamTestSourceTooSmall()
+    }
     let n = Float(image.pixels.count)
     var g = image
     var loss: Float = 0

@@ -1,13 +1,18 @@
-// Generated once by the Python script at the end of this file; do not edit by hand.
+// Generated once by the Python script at the end of this file (then `swift format`); do not edit by hand.
 // Expected outputs of image operations on `ImageFixtures.pattern` inputs.
 
 enum ImageFixtures {
   /// The fixture input: v = (37x + 91y + 53c + 7xy) mod 256 + ((x + 2y + c) mod 8) / 8 (exact in Float).
   static func pattern(width: Int, height: Int) -> [Float] {
     var p = [Float](repeating: 0, count: width * height * 3)
-    for y in 0..<height { for x in 0..<width { for c in 0..<3 {
-      p[(y * width + x) * 3 + c] = Float((x * 37 + y * 91 + c * 53 + x * y * 7) % 256) + Float((x + 2 * y + c) % 8) / 8
-    } } }
+    for y in 0..<height {
+      for x in 0..<width {
+        for c in 0..<3 {
+          p[(y * width + x) * 3 + c] =
+            Float((x * 37 + y * 91 + c * 53 + x * y * 7) % 256) + Float((x + 2 * y + c) % 8) / 8
+        }
+      }
+    }
     return p
   }
 
