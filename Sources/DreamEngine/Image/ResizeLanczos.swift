@@ -114,9 +114,15 @@ extension ImageOps {
       }
       return current
     case .eightBit:
-      var bytes = image.pixels.map { v -> UInt8 in
-        let a = v > 0 ? v : 0
-        return UInt8(a < 255 ? a : 255)
+      // Clip, then truncate (numpy astype(uint8)); NaN becomes 0.
+      var bytes = [UInt8](repeating: 0, count: image.pixels.count)
+      image.pixels.withUnsafeBufferPointer { src in
+        bytes.withUnsafeMutableBufferPointer { dst in
+          for i in src.indices {
+            let a = src[i] > 0 ? src[i] : 0
+            dst[i] = UInt8(a < 255 ? a : 255)
+          }
+        }
       }
       var w = image.width
       var h = image.height
@@ -130,7 +136,13 @@ extension ImageOps {
           bytes, lines: w, inSize: h, axis: LanczosAxis(inSize: h, outSize: height), horizontal: false)
         h = height
       }
-      return RGBImage(width: w, height: h, pixels: bytes.map { Float($0) })
+      var pixels = [Float](repeating: 0, count: bytes.count)
+      bytes.withUnsafeBufferPointer { src in
+        pixels.withUnsafeMutableBufferPointer { dst in
+          for i in src.indices { dst[i] = Float(src[i]) }
+        }
+      }
+      return RGBImage(width: w, height: h, pixels: pixels)
     }
   }
 
