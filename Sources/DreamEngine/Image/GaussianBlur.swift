@@ -87,7 +87,7 @@ extension ImageOps {
   /// order in Float (as numpy adds float32 arrays). Axes are filtered in scipy's order
   /// (height, width, channels); an axis whose sigma is <= 1e-15 is skipped, as scipy does.
   ///
-  /// Memory: the result only. The height pass is done in bands of `blurBandRows` rows per
+  /// Memory: the result only. The height pass is done in bands of `bandRows` (32) rows per
   /// worker (a band buffer of that many rows), each band then goes through the width and channel
   /// passes; banding changes no arithmetic.
   func blurSum(_ image: RGBImage, sigmas: [(Double, Double, Double)]) -> RGBImage {
