@@ -1,0 +1,63 @@
+/// A width and height in pixels.
+public struct DreamSize: Sendable, Equatable, CustomStringConvertible {
+  public var width: Int
+  public var height: Int
+
+  public init(width: Int, height: Int) {
+    self.width = width
+    self.height = height
+  }
+
+  public var description: String { "\(width)x\(height)" }
+}
+
+/// Where a dream run is, reported after every iteration (for a live progress line).
+public struct DreamProgress: Sendable, Equatable {
+  /// 1-based octave in processing order: 1 is the smallest image, `octaveCount` the full size.
+  public var octave: Int
+  public var octaveCount: Int
+  /// Iterations finished at this octave (1...iterationCount).
+  public var iteration: Int
+  public var iterationCount: Int
+  /// Size of the image being dreamed at this octave.
+  public var size: DreamSize
+  /// The objective before this iteration's step: the tiles' losses weighted by their share of
+  /// the image area.
+  public var loss: Float
+
+  public init(
+    octave: Int, octaveCount: Int, iteration: Int, iterationCount: Int, size: DreamSize, loss: Float
+  ) {
+    self.octave = octave
+    self.octaveCount = octaveCount
+    self.iteration = iteration
+    self.iterationCount = iterationCount
+    self.size = size
+    self.loss = loss
+  }
+}
+
+/// Thrown by `Dreamer.run` when `shouldStop` returned true (checked before every tile gradient).
+public struct DreamCancelled: Error, Equatable, CustomStringConvertible {
+  public init() {}
+  public var description: String { "dream: cancelled before the image was finished" }
+}
+
+/// A user mistake in a dream's parameters or input. The caller prefixes the recipe location.
+public enum DreamError: Error, Equatable, CustomStringConvertible {
+  /// A parameter out of its range.
+  case invalidParameter(name: String, value: String, expected: String)
+  /// An octave (or the image) is smaller than the gradient source accepts.
+  case imageTooSmall(octave: Int, size: DreamSize, minimum: Int)
+
+  public var description: String {
+    switch self {
+    case .invalidParameter(let name, let value, let expected):
+      return "dream: \(name) \(value) is out of range; expected \(expected)"
+    case .imageTooSmall(let octave, let size, let minimum):
+      return
+        "dream: octave \(octave) would be \(size) pixels, below the model's minimum input of \(minimum)x\(minimum); "
+        + "use fewer octaves/repeats, a larger rescale factor or a larger image"
+    }
+  }
+}
