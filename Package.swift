@@ -22,6 +22,8 @@ let package = Package(
     .systemLibrary(
       name: "CBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]),
+    .target(name: "CHeap"),
+    .target(name: "CKernels"),
     .target(
       name: "CImageCodecs",
       linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("jpeg")]),
@@ -30,7 +32,7 @@ let package = Package(
     .target(
       name: "DreamEngine",
       dependencies: [
-        "CBLAS", "CImageCodecs",
+        "CBLAS", "CHeap", "CKernels", "CImageCodecs",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
     // YAML recipes -> typed, validated recipes with source locations. Knows nothing of the engine.

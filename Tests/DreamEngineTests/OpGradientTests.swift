@@ -101,7 +101,12 @@ final class OpGradientTests: XCTestCase {
           let x = distinctInput(TensorShape(height: h, width: w, channels: 3), seed: UInt64(h * w))
           checkGradient(
             "\(kind) pool \(k)/\(s) \(padding) \(h)x\(w)", x: x, eps: 1e-2, tolerance: 1e-3,
-            forward: { pool.forward($0) }, backward: { x, y, dy in pool.backward(x: x, y: y, dy: dy) })
+            forward: { pool.forward($0) },
+            backward: { x, y, dy in
+              let argmax = kind == .max ? pool.forwardRecordingArgmax(x).1 : nil
+              if kind == .max { XCTAssertEqual(pool.forwardRecordingArgmax(x).0.values, y.values) }
+              return pool.backward(inputShape: x.shape, argmax: argmax, dy: dy)
+            })
         }
       }
     }

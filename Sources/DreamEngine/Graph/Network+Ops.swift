@@ -1,6 +1,17 @@
 /// The forward and backward dispatch over op kinds: one exhaustive switch each, so a new op does
 /// not compile until both passes know it.
 extension Network {
+  /// The op's output; for MaxPool with `recordArgmax`, also the argmax its backward pass needs.
+  static func forward(_ op: NetworkPlan.Op, _ inputs: [Tensor], recordArgmax: Bool) -> (Tensor, IndexBuffer?) {
+    switch op {
+    case .pool(let pool) where pool.kind == .max && recordArgmax:
+      let (y, argmax) = pool.forwardRecordingArgmax(inputs[0])
+      return (y, argmax)
+    case .conv, .biasRelu, .pool, .lrn, .concat, .affine:
+      return (forward(op, inputs), nil)
+    }
+  }
+
   static func forward(_ op: NetworkPlan.Op, _ inputs: [Tensor]) -> Tensor {
     switch op {
     case .conv(let conv): return conv.forward(inputs[0])
@@ -15,7 +26,8 @@ extension Network {
   /// Gradients for each input of the op. `inputs[i]` is nil where the forward value was released
   /// (the op does not need it); `output` likewise.
   static func backward(
-    _ op: NetworkPlan.Op, inputs: [Tensor?], inputShapes: [TensorShape], output: Tensor?, dy: Tensor
+    _ op: NetworkPlan.Op, inputs: [Tensor?], inputShapes: [TensorShape], output: Tensor?,
+    argmax: IndexBuffer?, dy: Tensor
   ) -> [Tensor] {
     func need(_ t: Tensor?, _ what: String) -> Tensor {
       guard let t else { preconditionFailure("Network.backward: \(what) was released") }
@@ -29,8 +41,7 @@ extension Network {
       let y = b.relu ? need(output, "relu output") : dy
       return [b.backward(y: y, dy: dy)]
     case .pool(let pool):
-      let x = need(inputs[0], "pool input")
-      return [pool.backward(x: x, y: pool.kind == .max ? need(output, "max-pool output") : x, dy: dy)]
+      return [pool.backward(inputShape: inputShapes[0], argmax: argmax, dy: dy)]
     case .lrn(let lrn):
       return [lrn.backward(x: need(inputs[0], "LRN input"), dy: dy)]
     case .concat(let concat):

@@ -26,10 +26,8 @@ public final class Network: GradientSource {
       switch step.op {
       case .conv(let c): if c.relu { kept[step.output] = true }
       case .biasRelu(let b): if b.relu { kept[step.output] = true }
-      case .pool(let p):
-        kept[step.inputs[0]] = true
-        if p.kind == .max { kept[step.output] = true }
       case .lrn: for i in step.inputs { kept[i] = true }
+      case .pool: break  // MaxPool keeps its argmax instead; AvgPool needs only shapes
       case .concat, .affine: break
       }
     }
@@ -91,15 +89,18 @@ public final class Network: GradientSource {
         minimum: minimumInputSize)
     }
     var acts = [Tensor?](repeating: nil, count: plan.slotCount)
+    var argmaxes = [IndexBuffer?](repeating: nil, count: plan.steps.count)
     acts[NetworkPlan.inputSlot] = input
     for (s, step) in plan.steps.enumerated() {
       let ins = step.inputs.map { slot -> Tensor in
         guard let t = acts[slot] else { preconditionFailure("Network: slot \(slot) released early") }
         return t
       }
-      let t0 = profile == nil ? 0 : MonotonicClock.processCPUTime()
-      acts[step.output] = Self.forward(step.op, ins)
-      profile?.add("forward \(step.op.kindName)", MonotonicClock.processCPUTime() - t0)
+      let t0 = profile == nil ? 0 : MonotonicClock.now()
+      (acts[step.output], argmaxes[s]) = Self.forward(step.op, ins, recordArgmax: backward)
+      if let profile, let out = acts[step.output] {
+        profile.add("forward \(step.op.kindName)", MonotonicClock.now() - t0, flops: step.op.flops(output: out.shape))
+      }
       if backward {
         for i in step.inputs where lastForwardUse[i] == s && !keptForBackward[i] && i != NetworkPlan.inputSlot {
           acts[i] = nil
@@ -116,20 +117,21 @@ public final class Network: GradientSource {
       loss += term.evaluate(a, accumulatingInto: g)
       grads[slot] = g
     }
-    for step in plan.steps.reversed() {
+    for (s, step) in plan.steps.enumerated().reversed() {
       guard let dy = grads[step.output] else { continue }
       grads[step.output] = nil
       let ins = step.inputs.map { acts[$0] }
       let inShapes = step.inputs.map { shape(of: $0, acts: acts, input: input) }
-      let t0 = profile == nil ? 0 : MonotonicClock.processCPUTime()
-      let dxs = Self.backward(step.op, inputs: ins, inputShapes: inShapes, output: acts[step.output], dy: dy)
-      profile?.add("backward \(step.op.kindName)", MonotonicClock.processCPUTime() - t0)
+      let t0 = profile == nil ? 0 : MonotonicClock.now()
+      let dxs = Self.backward(step.op, inputs: ins, inputShapes: inShapes, output: acts[step.output], argmax: argmaxes[s], dy: dy)
+      argmaxes[s] = nil
+      profile?.add("backward \(step.op.kindName)", MonotonicClock.now() - t0, flops: step.op.flops(output: dy.shape))
       acts[step.output] = nil
       for (slot, dx) in zip(step.inputs, dxs) {
         if let existing = grads[slot] {
-          let t1 = profile == nil ? 0 : MonotonicClock.processCPUTime()
+          let t1 = profile == nil ? 0 : MonotonicClock.now()
           existing.accumulate(dx)
-          profile?.add("backward accumulate", MonotonicClock.processCPUTime() - t1)
+          profile?.add("backward accumulate", MonotonicClock.now() - t1)
         } else {
           grads[slot] = dx
         }

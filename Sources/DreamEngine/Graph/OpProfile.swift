@@ -1,16 +1,22 @@
 /// Seconds spent per op kind and pass, for `dream-bench --profile`.
 public final class OpProfile {
   public private(set) var seconds: [String: Double] = [:]
+  public private(set) var flops: [String: Double] = [:]
 
   public init() {}
 
-  func add(_ key: String, _ s: Double) { seconds[key, default: 0] += s }
+  func add(_ key: String, _ s: Double, flops f: Double = 0) {
+    seconds[key, default: 0] += s
+    flops[key, default: 0] += f
+  }
 
   /// One line per entry, largest first.
   public var report: String {
     let total = seconds.values.reduce(0, +)
     return seconds.sorted { $0.value > $1.value }.map {
-      "  \($0.key): \(Int(($0.value * 1000).rounded())) ms (\(Int(($0.value / max(total, 1e-9) * 100).rounded()))%)"
+      let f = flops[$0.key] ?? 0
+      let rate = f > 0 ? ", \(Int((f / $0.value / 1e9).rounded())) GFLOPS" : ""
+      return "  \($0.key): \(Int(($0.value * 1000).rounded())) ms (\(Int(($0.value / max(total, 1e-9) * 100).rounded()))%\(rate))"
     }.joined(separator: "\n")
   }
 }
@@ -29,5 +35,13 @@ extension NetworkPlan.Op {
     case .concat: return "concat"
     case .affine: return "affine"
     }
+  }
+}
+
+extension NetworkPlan.Op {
+  /// Multiply-add FLOPs of one pass of a convolution producing `output` (0 for other ops).
+  func flops(output: TensorShape) -> Double {
+    guard case .conv(let c) = self else { return 0 }
+    return 2 * Double(output.count) * Double(c.kernelH * c.kernelW * c.inChannels)
   }
 }

@@ -49,35 +49,37 @@ private func im2col(
 }
 
 /// Adds the patch gradients of output rows `rows` back into `dx` (the adjoint of `im2col`).
-/// Parallel over channel slices, so every `dx` element is summed by one thread in a fixed order.
+///
+/// Output rows are grouped in bands of `band` rows, where a band's input rows never overlap the
+/// band after next; even bands run in parallel, then odd bands. Every `dx` element therefore
+/// receives its contributions in one fixed order whatever the thread count.
 private func col2imAdd(
   _ patches: UnsafePointer<Float>, _ g: WindowGeometry, rows: Range<Int>,
   _ dx: UnsafeMutablePointer<Float>
 ) {
   let cin = g.input.channels
   let patchLen = g.kernelH * g.kernelW * cin
-  let cells = rows.count * g.outW
-  let slices = max(1, min(EngineThreads.count, cin / 16))
-  let per = (cin + slices - 1) / slices
-  parallelChunks(slices) { sliceRange in
-    for s in sliceRange {
-      let c0 = s * per
-      let c1 = min(cin, c0 + per)
-      if c0 >= c1 { continue }
-      for r in 0..<cells {
-        let oy = rows.lowerBound + r / g.outW
-        let ox = r % g.outW
-        let src = patches + r * patchLen
-        let iy0 = oy * g.strideH - g.padTop
-        let ix0 = ox * g.strideW - g.padLeft
-        let cols = g.validKernelCols(ox)
-        for ky in g.validKernelRows(oy) {
-          let rowBase = dx + ((iy0 + ky) * g.input.width + ix0) * cin
-          let srcRow = src + ky * g.kernelW * cin
-          for kx in cols {
-            let d = rowBase + kx * cin
-            let p = srcRow + kx * cin
-            for c in c0..<c1 { d[c] += p[c] }
+  let band = max(4, (g.kernelH - 1) / g.strideH + 1)
+  let bands = (rows.count + band - 1) / band
+  for parity in 0..<2 {
+    let mine = (bands - parity + 1) / 2
+    parallelChunks(mine) { chunk in
+      for b in chunk {
+        let first = rows.lowerBound + (2 * b + parity) * band
+        for oy in first..<min(rows.upperBound, first + band) {
+          let iy0 = oy * g.strideH - g.padTop
+          let kyRange = g.validKernelRows(oy)
+          for ox in 0..<g.outW {
+            let src = patches + ((oy - rows.lowerBound) * g.outW + ox) * patchLen
+            let ix0 = ox * g.strideW - g.padLeft
+            let cols = g.validKernelCols(ox)
+            let run = cols.count * cin
+            for ky in kyRange {
+              // The valid columns of one kernel row are contiguous in both dx and the patch.
+              let d = dx + ((iy0 + ky) * g.input.width + ix0 + cols.lowerBound) * cin
+              let p = src + (ky * g.kernelW + cols.lowerBound) * cin
+              for i in 0..<run { d[i] += p[i] }
+            }
           }
         }
       }
@@ -98,15 +100,16 @@ func convForwardGEMM(
     return
   }
   let block = rowsPerBlock(g)
-  let scratch = FloatBuffer(uninitialized: block * g.outW * patchLen)
-  var oy = 0
-  while oy < g.outH {
-    let rows = oy..<min(g.outH, oy + block)
-    im2col(x, g, rows: rows, scratch.base)
-    sgemm(
-      m: rows.count * g.outW, n: cout, k: patchLen, a: scratch.base, lda: patchLen, b: weights,
-      ldb: cout, beta: 0, c: y + oy * g.outW * cout, ldc: cout)
-    oy = rows.upperBound
+  ScratchPool.withScratch(block * g.outW * patchLen) { scratch in
+    var oy = 0
+    while oy < g.outH {
+      let rows = oy..<min(g.outH, oy + block)
+      im2col(x, g, rows: rows, scratch)
+      sgemm(
+        m: rows.count * g.outW, n: cout, k: patchLen, a: scratch, lda: patchLen, b: weights,
+        ldb: cout, beta: 0, c: y + oy * g.outW * cout, ldc: cout)
+      oy = rows.upperBound
+    }
   }
 }
 
@@ -125,14 +128,15 @@ func convBackwardInputGEMM(
   }
   dx.update(repeating: 0, count: g.input.count)
   let block = rowsPerBlock(g)
-  let scratch = FloatBuffer(uninitialized: block * g.outW * patchLen)
-  var oy = 0
-  while oy < g.outH {
-    let rows = oy..<min(g.outH, oy + block)
-    sgemm(
-      transB: true, m: rows.count * g.outW, n: patchLen, k: cout, a: dy + oy * g.outW * cout,
-      lda: cout, b: weights, ldb: cout, beta: 0, c: scratch.base, ldc: patchLen)
-    col2imAdd(scratch.base, g, rows: rows, dx)
-    oy = rows.upperBound
+  ScratchPool.withScratch(block * g.outW * patchLen) { scratch in
+    var oy = 0
+    while oy < g.outH {
+      let rows = oy..<min(g.outH, oy + block)
+      sgemm(
+        transB: true, m: rows.count * g.outW, n: patchLen, k: cout, a: dy + oy * g.outW * cout,
+        lda: cout, b: weights, ldb: cout, beta: 0, c: scratch, ldc: patchLen)
+      col2imAdd(scratch, g, rows: rows, dx)
+      oy = rows.upperBound
+    }
   }
 }

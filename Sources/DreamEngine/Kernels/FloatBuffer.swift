@@ -9,17 +9,19 @@ public final class FloatBuffer: @unchecked Sendable {
   /// A zero-filled buffer of `count` floats.
   public init(zeros count: Int) {
     precondition(count >= 0, "FloatBuffer: negative count \(count)")
+    HeapTuning.configureOnce()
     self.count = count
     base = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
     base.initialize(repeating: 0, count: count)
   }
 
-  /// A buffer of `count` floats whose contents the caller overwrites before reading.
+  /// A buffer of `count` floats whose contents the caller overwrites before reading
+  /// (Float is a trivial type: no initialisation pass is needed before the first write).
   init(uninitialized count: Int) {
     precondition(count >= 0, "FloatBuffer: negative count \(count)")
+    HeapTuning.configureOnce()
     self.count = count
     base = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
-    base.initialize(repeating: 0, count: count)
   }
 
   public convenience init(_ values: [Float]) {
@@ -51,4 +53,19 @@ public final class FloatBuffer: @unchecked Sendable {
     out.base.update(from: base, count: count)
     return out
   }
+}
+
+/// Int32 indices (e.g. MaxPool's argmax), heap-allocated like `FloatBuffer`.
+public final class IndexBuffer: @unchecked Sendable {
+  public let count: Int
+  let base: UnsafeMutablePointer<Int32>
+
+  init(count: Int) {
+    precondition(count >= 0, "IndexBuffer: negative count \(count)")
+    HeapTuning.configureOnce()
+    self.count = count
+    base = UnsafeMutablePointer<Int32>.allocate(capacity: max(count, 1))
+  }
+
+  deinit { base.deallocate() }
 }

@@ -67,4 +67,21 @@ struct WindowGeometry: Equatable, Sendable {
     let ix0 = ox * strideW - padLeft
     return max(0, -ix0)..<min(kernelW, input.width - ix0)
   }
+
+  /// The output rows whose windows read input row `iy`.
+  func windowsCovering(row iy: Int) -> Range<Int> {
+    covering(iy + padTop, kernel: kernelH, stride: strideH, outputs: outH)
+  }
+
+  /// The output columns whose windows read input column `ix`.
+  func windowsCovering(column ix: Int) -> Range<Int> {
+    covering(ix + padLeft, kernel: kernelW, stride: strideW, outputs: outW)
+  }
+
+  /// Outputs o with o*s <= p <= o*s + k - 1, for p in padded coordinates.
+  private func covering(_ p: Int, kernel k: Int, stride s: Int, outputs: Int) -> Range<Int> {
+    let first = p - k + 1 <= 0 ? 0 : (p - k + 1 + s - 1) / s
+    let last = min(outputs - 1, p / s)
+    return first <= last ? first..<(last + 1) : 0..<0
+  }
 }

@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// MaxPool and AvgPool (NHWC, TensorFlow SAME/VALID padding, per-channel windows).
 ///
 /// Shapes: `x` is `h x w x c`; the output is `outH x outW x c` (`WindowGeometry`).
@@ -74,54 +76,81 @@ public struct Pool: Sendable {
     return Tensor(shape: out, storage: y)
   }
 
-  /// dx from dy. `x` is the forward input and `y` the forward output (the window maxima for
-  /// MaxPool; unused for AvgPool).
-  public func backward(x: Tensor, y: Tensor, dy: Tensor) -> Tensor {
+  /// MaxPool's forward pass that also records, per output element, the input pixel (row-major
+  /// pixel index) holding the window's first maximum: the backward pass routes through it.
+  public func forwardRecordingArgmax(_ x: Tensor) -> (Tensor, IndexBuffer) {
+    precondition(kind == .max, "forwardRecordingArgmax: only MaxPool records an argmax")
     let g = geometry(x.shape)
     let c = x.shape.channels
-    let dx = FloatBuffer(zeros: x.shape.count)
+    let out = TensorShape(height: g.outH, width: g.outW, channels: c)
+    let y = FloatBuffer(uninitialized: out.count)
+    let argmax = IndexBuffer(count: out.count)
     let src = x.storage.base
-    let maxima = y.storage.base
+    let dst = y.base
+    let idx = argmax.base
+    parallelChunks(g.outH * g.outW, minimumChunk: 16) { range in
+      for o in range {
+        let oy = o / g.outW
+        let ox = o % g.outW
+        let iy0 = oy * g.strideH - g.padTop
+        let ix0 = ox * g.strideW - g.padLeft
+        let rows = g.validKernelRows(oy)
+        let cols = g.validKernelCols(ox)
+        dr_maxpool_window(
+          src, Int32(g.input.width), Int32(c), Int32(iy0 + rows.lowerBound), Int32(iy0 + rows.upperBound),
+          Int32(ix0 + cols.lowerBound), Int32(ix0 + cols.upperBound), dst + o * c, idx + o * c)
+      }
+    }
+    return (Tensor(shape: out, storage: y), argmax)
+  }
+
+  /// dx from dy. MaxPool needs the `argmax` its forward pass recorded; AvgPool only the shape.
+  public func backward(inputShape: TensorShape, argmax: IndexBuffer?, dy: Tensor) -> Tensor {
+    let g = geometry(inputShape)
+    let c = inputShape.channels
+    let dx = FloatBuffer(zeros: inputShape.count)
     let dys = dy.storage.base
     let dst = dx.base
-    let kind = kind
-    // Windows overlap between output rows, so threads own channel slices instead; the inner
-    // loops run over a contiguous channel range and vectorise.
+    let outCount = g.outH * g.outW
+    // Windows overlap between output rows, so threads own channel slices instead.
     let slices = max(1, min(EngineThreads.count, c / 8))
     let per = (c + slices - 1) / slices
-    parallelChunks(slices) { sliceRange in
-      for s in sliceRange {
-        let c0 = s * per
-        let c1 = Swift.min(c, c0 + per)
-        if c0 >= c1 { continue }
-        let open = UnsafeMutablePointer<Float>.allocate(capacity: c)
-        defer { open.deallocate() }
-        for oy in 0..<g.outH {
-          let rows = g.validKernelRows(oy)
-          let iy0 = oy * g.strideH - g.padTop
-          for ox in 0..<g.outW {
-            let cols = g.validKernelCols(ox)
-            let ix0 = ox * g.strideW - g.padLeft
-            let o = (oy * g.outW + ox) * c
-            let grad = dys + o
-            switch kind {
-            case .max:
-              // The first cell (row-major) equal to the window's maximum takes the gradient.
-              let best = maxima + o
-              for ch in c0..<c1 { open[ch] = 1 }
-              for ky in rows {
-                for kx in cols {
-                  let i = ((iy0 + ky) * g.input.width + ix0 + kx) * c
-                  let xs = src + i
-                  let d = dst + i
-                  for ch in c0..<c1 {
-                    let hit: Float = xs[ch] == best[ch] ? open[ch] : 0
-                    d[ch] += hit * grad[ch]
-                    open[ch] -= hit
-                  }
-                }
+    switch kind {
+    case .max:
+      guard let argmax else { preconditionFailure("Pool.backward: MaxPool needs its argmax") }
+      precondition(argmax.count == outCount * c, "Pool.backward: argmax size")
+      let idx = argmax.base
+      // Gather: each input pixel sums, in window order, the gradients of the windows whose
+      // recorded maximum it is. Rows of dx are independent, so threads split rows.
+      parallelChunks(inputShape.height, minimumChunk: 2) { rowRange in
+        for iy in rowRange {
+          let oyRange = g.windowsCovering(row: iy)
+          for ix in 0..<inputShape.width {
+            let pixel = Int32(iy * inputShape.width + ix)
+            let oxRange = g.windowsCovering(column: ix)
+            let d = dst + (iy * inputShape.width + ix) * c
+            for oy in oyRange {
+              for ox in oxRange {
+                let o = (oy * g.outW + ox) * c
+                dr_maxpool_route(d, dys + o, idx + o, pixel, Int32(c))
               }
-            case .average:
+            }
+          }
+        }
+      }
+    case .average:
+      parallelChunks(slices) { sliceRange in
+        for s in sliceRange {
+          let c0 = s * per
+          let c1 = Swift.min(c, c0 + per)
+          if c0 >= c1 { continue }
+          for oy in 0..<g.outH {
+            let rows = g.validKernelRows(oy)
+            let iy0 = oy * g.strideH - g.padTop
+            for ox in 0..<g.outW {
+              let cols = g.validKernelCols(ox)
+              let ix0 = ox * g.strideW - g.padLeft
+              let grad = dys + (oy * g.outW + ox) * c
               let inv = 1 / Float(rows.count * cols.count)
               for ky in rows {
                 for kx in cols {
@@ -134,6 +163,7 @@ public struct Pool: Sendable {
         }
       }
     }
-    return Tensor(shape: x.shape, storage: dx)
+    return Tensor(shape: inputShape, storage: dx)
   }
 }
+
