@@ -14,6 +14,13 @@ public struct RunState: Codable, Sendable, Equatable {
     public var fingerprint: String
     public var sha256: String
     public var bytes: Int
+
+    public init(path: String, fingerprint: String, sha256: String, bytes: Int) {
+      self.path = path
+      self.fingerprint = fingerprint
+      self.sha256 = sha256
+      self.bytes = bytes
+    }
   }
 
   public static let formatVersion = 1

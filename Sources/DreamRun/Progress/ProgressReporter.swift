@@ -48,7 +48,7 @@ public final class ProgressReporter {
   }
 
   /// Called once: how many frames the recipe has and how many will be rendered.
-  func begin(frames: Int, toRender: Int, upToDate: Int) {
+  public func begin(frames: Int, toRender: Int, upToDate: Int) {
     frameCount = frames
     framesToRender = toRender
     if toRender > 0, upToDate > 0 {
@@ -56,19 +56,19 @@ public final class ProgressReporter {
     }
   }
 
-  func frameStarted(_ frame: Int) {
+  public func frameStarted(_ frame: Int) {
     self.frame = frame
     frameStart = clock()
     dream = (0, 0)
     draw(detail: "", force: true)
   }
 
-  func dreamStarted(index: Int, count: Int) {
+  public func dreamStarted(index: Int, count: Int) {
     dream = (index, count)
     draw(detail: "dream \(index)/\(count)", force: true)
   }
 
-  func dreamProgress(_ progress: DreamProgress) {
+  public func dreamProgress(_ progress: DreamProgress) {
     var detail = "dream \(dream.index)/\(dream.count)"
     if progress.octaveCount > 1 { detail += "  octave \(progress.octave)/\(progress.octaveCount)" }
     detail += "  iter \(progress.iteration)/\(progress.iterationCount)"
@@ -76,7 +76,7 @@ public final class ProgressReporter {
   }
 
   /// A frame was computed; `wrote` lists the files written (empty when it was only recomputed).
-  func frameFinished(_ frame: Int, wrote: [String], rendered: Bool) {
+  public func frameFinished(_ frame: Int, wrote: [String], rendered: Bool) {
     let seconds = clock() - frameStart
     if rendered {
       framesRendered += 1
@@ -88,7 +88,7 @@ public final class ProgressReporter {
         + String(format: "%.1f s", seconds) + etaText(prefix: ", ETA "))
   }
 
-  func note(_ text: String) {
+  public func note(_ text: String) {
     emitLine(text)
   }
 
@@ -130,7 +130,7 @@ public final class ProgressReporter {
   }
 
   /// `mm:ss`, or `h:mm:ss` from one hour.
-  static func clockText(_ seconds: Double) -> String {
+  public static func clockText(_ seconds: Double) -> String {
     let total = Int(max(0, seconds).rounded())
     let (h, m, s) = (total / 3600, total / 60 % 60, total % 60)
     func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }

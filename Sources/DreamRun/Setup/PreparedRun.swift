@@ -44,6 +44,15 @@ public final class PreparedRun {
     return run
   }
 
+  /// ``prepare(_:store:createOutputFolders:)`` with the model store configured from `environment`
+  /// (`DREAM_RUN_CACHE`, `DREAM_RUN_MODEL_BASE_URL`; see docs/models.md).
+  public static func prepare(
+    _ options: RunOptions, environment: [String: String], createOutputFolders: Bool = true
+  ) throws(RunError) -> PreparedRun {
+    try prepare(
+      options, store: ModelStore.fromEnvironment(environment), createOutputFolders: createOutputFolders)
+  }
+
   init(context: RecipeContext, model: Model, layerNames: [String], input: RGBImage) {
     self.context = context
     self.model = model

@@ -90,7 +90,9 @@ public struct RecipeContext: Sendable {
       return try store.resolve(reference.text, relativeTo: nil)
     } catch let error as ModelReferenceError {
       let text = error.description
-      guard let location = reference.location else { throw .usage("--model: " + text) }
+      guard let location = reference.location else {
+        throw .usage("--model: " + (text.hasPrefix("model: ") ? String(text.dropFirst(7)) : text))
+      }
       throw .usage("\(location): error: \(text)")
     } catch {
       throw RunError.wrap(error)

@@ -53,6 +53,17 @@ enum AtomicFile {
 
   /// Creates `folder` (and its parents) if needed and checks that files can be created in it.
   static func prepareFolder(_ folder: String) throws(RunError) {
+    var prefix = folder.hasPrefix("/") ? "" : "."
+    for component in folder.split(separator: "/") {
+      prefix += "/" + component
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory), !isDirectory.boolValue {
+        let shown = folder.hasPrefix("/") ? prefix : String(prefix.dropFirst(2))
+        throw RunError.runtime(
+          "\(folder): cannot create the output folder: '\(shown)' is a file, not a folder; "
+            + "move it away or save somewhere else")
+      }
+    }
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
@@ -95,7 +106,9 @@ enum AtomicFile {
     {
       return String(cString: strerror(Int32(underlying.code)))
     }
-    return nsError.localizedDescription
+    var text = nsError.localizedDescription
+    while text.hasSuffix(".") { text.removeLast() }
+    return text
   }
 }
 

@@ -114,8 +114,9 @@ enum TestSupport {
     env["DREAM_RUN_CACHE"] = outputs.appendingPathComponent("cache").path
     for (key, value) in environment { env[key] = value }
     process.environment = env
-    FileManager.default.createFile(atPath: outputs.appendingPathComponent("stdout").path, contents: nil)
-    FileManager.default.createFile(atPath: outputs.appendingPathComponent("stderr").path, contents: nil)
+    for name in ["stdout", "stderr"] {
+      _ = FileManager.default.createFile(atPath: outputs.appendingPathComponent(name).path, contents: nil)
+    }
     process.standardOutput = try FileHandle(forWritingTo: outputs.appendingPathComponent("stdout"))
     process.standardError = try FileHandle(forWritingTo: outputs.appendingPathComponent("stderr"))
     try process.run()
