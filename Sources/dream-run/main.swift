@@ -1,1 +1,27 @@
-print("dream-run: under construction")
+import ArgumentParser
+import DreamRun
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+// Exit codes (docs/cli.md): 0 success, 1 runtime error, 2 recipe or usage error,
+// 130 interrupted by Ctrl-C (143 by SIGTERM).
+do {
+  var command = try DreamRunCommand.parseAsRoot()
+  try command.run()
+  exit(0)
+} catch let code as ExitCode {
+  exit(code.rawValue)
+} catch {
+  let code = DreamRunCommand.exitCode(for: error)
+  if code == .success {
+    print(DreamRunCommand.fullMessage(for: error))
+    exit(0)
+  }
+  Output.error(DreamRunCommand.fullMessage(for: error))
+  exit(code == .validationFailure ? 2 : code.rawValue)
+}

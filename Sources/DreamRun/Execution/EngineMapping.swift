@@ -1,0 +1,99 @@
+import DreamEngine
+import Foundation
+import RecipeParser
+
+/// Translates resolved plan operations into engine calls.
+enum EngineMapping {
+  /// The engine objective of a dream node; layers are resolved in the model's dream-layer list.
+  static func objective(for dream: ResolvedDream, layers: [String]) throws(ModelError) -> Objective {
+    let reduction: Objective.Reduction
+    switch dream.objective {
+    case .meanSquare: reduction = .meanSquare
+    case .mean: reduction = .mean
+    }
+    var terms: [Objective.Term] = []
+    for term in dream.terms {
+      guard let name = term.layer.resolved(in: layers) else {
+        // validateLayers ran before the plan was executed, so this is a bug.
+        preconditionFailure("layer \(term.layer) was not validated against the model")
+      }
+      terms.append(
+        Objective.Term(layer: name, reduction: reduction, channels: term.channels, weight: Float(term.weight))
+      )
+    }
+    return Objective(terms: terms)
+  }
+
+  /// The engine algorithm and parameters of a dream node.
+  static func algorithm(for dream: ResolvedDream) -> DreamEngine.DreamAlgorithm {
+    switch dream.algorithm {
+    case .classic(let c):
+      let smoothing: GradientSmoothing
+      switch c.blur {
+      case .twoD: smoothing = .spatial
+      case .threeD: smoothing = .volumetric
+      }
+      return .classic(
+        ClassicDreamParameters(
+          iterations: c.iterations, stepSize: Float(c.step), tileSize: c.tile, repeats: c.repeats,
+          rescaleFactor: c.rescale, blend: Float(c.blend), smoothing: smoothing,
+          quantizeOctaves: c.quantizeOctaves))
+    case .octaves(let o):
+      return .octave(
+        OctaveDreamParameters(
+          iterations: o.iterations, stepSize: Float(o.step), octaves: o.octaves, octaveScale: o.octaveScale,
+          jitter: o.jitter, tileSize: o.tile))
+    }
+  }
+
+  /// Why `transform` cannot run on a `width` x `height` frame, or nil.
+  static func problem(with transform: ResolvedTransform, width: Int, height: Int) -> String? {
+    switch transform {
+    case .zoomFactor(let factor):
+      if factor < 1 {
+        return "zoom factor \(CanonicalNumber.display(factor)) is below 1; zooming out is not supported "
+          + "by the engine yet; use a factor >= 1"
+      }
+      return nil
+    case .zoomTrim(let top, let bottom, let left, let right):
+      if top + bottom >= height || left + right >= width {
+        return "trims (top \(top), bottom \(bottom), left \(left), right \(right)) leave nothing of a "
+          + "\(width)x\(height) frame; use smaller trims"
+      }
+      return nil
+    case .tint, .clip, .quantize:
+      return nil
+    }
+  }
+
+  /// Applies `transforms` in order.
+  static func apply(_ transforms: [ResolvedTransform], to image: RGBImage, ops: ImageOps) throws -> RGBImage {
+    var current = image
+    for transform in transforms {
+      switch transform {
+      case .zoomFactor(let factor):
+        current = try ops.zoom(current, factor: factor)
+      case .zoomTrim(let top, let bottom, let left, let right):
+        current = try ops.zoom(current, trim: EdgeTrim(top: top, bottom: bottom, left: left, right: right))
+      case .tint(let red, let green, let blue):
+        current = ops.tint(current, red: Float(red), green: Float(green), blue: Float(blue))
+      case .clip(let low, let high):
+        current = try ops.clip(current, lower: Float(low), upper: Float(high))
+      case .quantize(let mode):
+        switch mode {
+        case .truncate: current = ops.quantized(current, rounding: .truncate)
+        case .round: current = ops.quantized(current, rounding: .round)
+        }
+      }
+    }
+    return current
+  }
+
+  /// The engine format of a save node.
+  static func imageFormat(_ format: RecipeParser.ImageFormat, quality: Int?) -> DreamEngine.ImageFormat {
+    switch format {
+    case .png: return .png
+    case .jpeg: return .jpeg(quality: quality ?? DreamEngine.ImageFormat.defaultJPEGQuality)
+    }
+  }
+}

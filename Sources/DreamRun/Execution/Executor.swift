@@ -1,0 +1,276 @@
+import DreamEngine
+import Foundation
+import RecipeParser
+
+/// What a run did.
+public struct RunSummary: Sendable, Equatable {
+  /// Frames whose files were written.
+  public var framesWritten: [Int] = []
+  /// Frames recomputed in memory only (to reach a later frame) or skipped as up to date.
+  public var framesUpToDate = 0
+  /// Videos written and skipped.
+  public var videosWritten: [String] = []
+  public var videosUpToDate = 0
+  /// Videos not assembled because `--frames` limited the run.
+  public var videosSkipped = 0
+  /// Seconds spent rendering frames.
+  public var renderSeconds = 0.0
+
+  public init() {}
+}
+
+/// Runs a prepared recipe: frame by frame in plan order, skipping frames whose files are up to
+/// date, writing every file atomically and recording it in the run state right after.
+///
+/// Resume: frame i + 1 starts from frame i's float image. When the first frame to render is k,
+/// the executor looks for the checkpoint of the latest frame j < k (by its fingerprint); without
+/// one it recomputes from frame 0 (without rewriting up-to-date files). A JPEG is never used as
+/// state. With `feedback: false` every frame starts from the input and needs no checkpoint.
+public final class Executor {
+  let run: PreparedRun
+  let reporter: ProgressReporter
+  let shouldStop: () -> Bool
+  let interruptSignal: () -> Int32
+  private var state: RunState
+  private var summary = RunSummary()
+  private var lastFinishedFrame: Int?
+  private let ops: ImageOps
+
+  public init(
+    _ run: PreparedRun, reporter: ProgressReporter, shouldStop: @escaping () -> Bool = { false },
+    interruptSignal: @escaping () -> Int32 = { SIGINT }
+  ) {
+    self.run = run
+    self.reporter = reporter
+    self.shouldStop = shouldStop
+    self.interruptSignal = interruptSignal
+    self.state = RunState.load(from: run.context.stateFile)
+    self.ops = ImageOps(threads: run.context.threads)
+  }
+
+  private var context: RecipeContext { run.context }
+  private var plan: ExecutionPlan { context.plan }
+  private var fingerprints: [String] { context.fingerprints }
+
+  /// Renders what is not up to date. Throws ``RunError/interrupted(lastFrame:signal:)`` when
+  /// `shouldStop` turns true (after the current file, never in the middle of one).
+  public func execute() throws(RunError) -> RunSummary {
+    EngineThreads.set(context.threads)
+    let recipe = context.recipe
+    let frameCount = recipe.frames.value
+    let limit = min(frameCount, context.options.frameLimit ?? frameCount)
+    let nodesByFrame = Self.nodesByFrame(plan, frames: frameCount)
+    let checker = OutputChecker(state: state)
+    let force = context.options.force
+    var needsWork = [Bool](repeating: false, count: limit)
+    for frame in 0..<limit {
+      needsWork[frame] = nodesByFrame[frame].contains { index in
+        guard case .save(let path, _, _) = plan.nodes[index].operation else { return false }
+        return force
+          || checker.status(nodeID: plan.nodes[index].id, path: path, fingerprint: fingerprints[index])
+            != .upToDate
+      }
+    }
+    let toRender = needsWork.filter { $0 }.count
+    summary.framesUpToDate = limit - toRender
+    reporter.begin(frames: frameCount, toRender: toRender, upToDate: limit - toRender)
+    if let first = needsWork.firstIndex(of: true), let last = needsWork.lastIndex(of: true) {
+      if recipe.feedback.value {
+        try renderChain(first: first, last: last, needsWork: needsWork, nodesByFrame: nodesByFrame)
+      } else {
+        for frame in first...last where needsWork[frame] {
+          try renderFrame(frame, from: (0, run.input), nodes: nodesByFrame[frame])
+        }
+      }
+    }
+    try writeVideos(limited: limit < frameCount)
+    reporter.finish()
+    return summary
+  }
+
+  /// Feedback chain: find the latest usable checkpoint before `first`, then render on to `last`.
+  private func renderChain(first: Int, last: Int, needsWork: [Bool], nodesByFrame: [[Int]]) throws(RunError) {
+    let folder = context.checkpointFolder
+    var start = 0
+    var current: (index: Int, image: RGBImage) = (0, run.input)
+    if !context.options.force, first > 0 {
+      let available = Checkpoint.available(in: folder)
+      for frame in stride(from: first - 1, through: 0, by: -1) {
+        let output = plan.frameOutputs[frame]
+        if output == 0 {
+          start = frame + 1
+          break
+        }
+        if available.contains(fingerprints[output]),
+          let image = Checkpoint.read(folder: folder, fingerprint: fingerprints[output])
+        {
+          current = (output, image)
+          start = frame + 1
+          break
+        }
+      }
+      if start < first {
+        reporter.note(
+          "no saved state for frame \(first - 1): recomputing frames \(start)...\(first - 1) first")
+      }
+    }
+    do {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    } catch {
+      throw .runtime("\(folder): cannot create the run-state folder: \(error.localizedDescription)")
+    }
+    var previousCheckpoint: String?
+    for frame in start...last {
+      current = try renderFrame(frame, from: current, nodes: nodesByFrame[frame], write: needsWork[frame])
+      let fingerprint = fingerprints[current.index]
+      if frame < plan.frameOutputs.count - 1, current.index != 0 {
+        try Checkpoint.write(current.image, folder: folder, fingerprint: fingerprint)
+        Checkpoint.prune(folder: folder, keep: Set([fingerprint] + (previousCheckpoint.map { [$0] } ?? [])))
+        previousCheckpoint = fingerprint
+      }
+    }
+  }
+
+  /// Runs frame `frame`'s nodes from `start` (the image of the node its first node reads).
+  /// Save nodes write only when `write` (and their file is not up to date, or `--force`).
+  @discardableResult
+  private func renderFrame(
+    _ frame: Int, from start: (index: Int, image: RGBImage), nodes: [Int], write: Bool = true
+  ) throws(RunError) -> (index: Int, image: RGBImage) {
+    try checkStop()
+    reporter.frameStarted(frame)
+    var current = start
+    var wrote: [String] = []
+    var rendered = false
+    let checker = OutputChecker(state: state)
+    let dreamCount = nodes.filter { plan.nodes[$0].kind == .dream }.count
+    var dreamIndex = 0
+    for index in nodes {
+      let node = plan.nodes[index]
+      switch node.operation {
+      case .load, .video:
+        continue
+      case .transform(let transforms):
+        precondition(node.inputs == [current.index], "node \(node.id) does not read the current image")
+        do {
+          current = (index, try EngineMapping.apply(transforms, to: current.image, ops: ops))
+        } catch {
+          throw .runtime("\(node.location): error: \(node.id): \(error)")
+        }
+        rendered = true
+      case .dream(let dream):
+        precondition(node.inputs == [current.index], "node \(node.id) does not read the current image")
+        dreamIndex += 1
+        reporter.dreamStarted(index: dreamIndex, count: dreamCount)
+        current = (index, try runDream(dream, node: node, image: current.image))
+        rendered = true
+      case .save(let path, let format, let quality):
+        let upToDate =
+          !context.options.force
+          && checker.status(nodeID: node.id, path: path, fingerprint: fingerprints[index]) == .upToDate
+        guard write, !upToDate else { continue }
+        try save(
+          current.image, node: node, path: path, format: EngineMapping.imageFormat(format, quality: quality))
+        wrote.append(path)
+      }
+    }
+    if !wrote.isEmpty {
+      summary.framesWritten.append(frame)
+      lastFinishedFrame = frame
+    }
+    reporter.frameFinished(frame, wrote: wrote, rendered: rendered)
+    return current
+  }
+
+  private func runDream(_ dream: ResolvedDream, node: PlanNode, image: RGBImage) throws(RunError) -> RGBImage
+  {
+    do {
+      let objective = try EngineMapping.objective(for: dream, layers: run.layerNames)
+      let network = try run.networks.network(for: objective)
+      let dreamer = Dreamer(source: network, threads: context.threads)
+      let seed = DreamSeed.derive(seed: dream.seed, frame: dream.frame, step: node.steps.first ?? 0)
+      let reporter = self.reporter
+      return try dreamer.run(
+        image, algorithm: EngineMapping.algorithm(for: dream), seed: seed,
+        progress: { reporter.dreamProgress($0) }, shouldStop: shouldStop)
+    } catch is DreamCancelled {
+      throw interrupted()
+    } catch {
+      throw .runtime("\(node.location): error: dream (frame \(dream.frame)): \(error)")
+    }
+  }
+
+  /// Encodes, writes atomically, then records the file in the state (also atomically).
+  private func save(_ image: RGBImage, node: PlanNode, path: String, format: DreamEngine.ImageFormat)
+    throws(RunError)
+  {
+    let bytes: [UInt8]
+    do {
+      bytes = try ImageCodec.encode(image, as: format, name: path)
+    } catch {
+      throw .runtime(error.description)
+    }
+    try AtomicFile.write(bytes, to: path)
+    try record(node: node, path: path, sha256: Fingerprints.sha256Hex(bytes), bytes: bytes.count)
+  }
+
+  private func record(node: PlanNode, path: String, sha256: String, bytes: Int) throws(RunError) {
+    state.outputs[node.id] = RunState.Output(
+      path: path, fingerprint: fingerprints[node.index], sha256: sha256, bytes: bytes)
+    try state.save(to: context.stateFile)
+  }
+
+  private func writeVideos(limited: Bool) throws(RunError) {
+    let checker = OutputChecker(state: state)
+    for node in plan.nodes {
+      guard case .video(let path, _, let fps, let frames) = node.operation else { continue }
+      if limited {
+        summary.videosSkipped += 1
+        reporter.note("\(path): skipped (--frames renders only part of the recipe)")
+        continue
+      }
+      if !context.options.force,
+        checker.status(nodeID: node.id, path: path, fingerprint: fingerprints[node.index]) == .upToDate
+      {
+        summary.videosUpToDate += 1
+        continue
+      }
+      try checkStop()
+      let videoSummary: VideoSummary
+      do {
+        videoSummary = try VideoAssembler.write(
+          frames: frames.map { URL(fileURLWithPath: $0) }, to: URL(fileURLWithPath: path),
+          options: VideoOptions(fps: fps))
+      } catch {
+        if shouldStop() { throw interrupted() }
+        throw .runtime(error.description)
+      }
+      guard let data = FileManager.default.contents(atPath: path) else {
+        throw .runtime("\(path): the video was written but cannot be read back; check the disk")
+      }
+      try record(node: node, path: path, sha256: Fingerprints.sha256Hex(data), bytes: data.count)
+      summary.videosWritten.append(path)
+      reporter.note(
+        "\(path): wrote \(videoSummary.frameCount) frames (\(videoSummary.width)x\(videoSummary.height))")
+    }
+  }
+
+  private func checkStop() throws(RunError) {
+    if shouldStop() { throw interrupted() }
+  }
+
+  private func interrupted() -> RunError {
+    reporter.finish()
+    return .interrupted(lastFrame: lastFinishedFrame, signal: interruptSignal())
+  }
+
+  /// For each frame, its node indices in plan order (load and videos excluded).
+  static func nodesByFrame(_ plan: ExecutionPlan, frames: Int) -> [[Int]] {
+    var result = [[Int]](repeating: [], count: frames)
+    for node in plan.nodes where node.kind != .load && node.kind != .video {
+      guard let frame = node.frame else { continue }
+      result[frame].append(node.index)
+    }
+    return result
+  }
+}

@@ -1,0 +1,102 @@
+import Crypto
+import Foundation
+import RecipeParser
+
+/// The version string that goes into every fingerprint. Change it whenever the engine's arithmetic
+/// changes (a kernel, a resize, a codec setting), so that old renders are redone.
+public enum EngineVersion {
+  public static let current = "dream-run 0.1.0 engine 1"
+}
+
+/// What a fingerprint depends on besides the plan itself.
+public struct FingerprintInputs: Sendable, Equatable {
+  /// ``EngineVersion/current`` unless a test overrides it.
+  public var engineVersion: String
+  /// sha256 (hex) of the model's .pb file.
+  public var modelSHA256: String
+  /// sha256 (hex) of the input image file's bytes.
+  public var inputSHA256: String
+  /// The engine thread count: results are bit-identical for a given count, so it is part of the
+  /// identity of every dream.
+  public var threads: Int
+
+  public init(
+    engineVersion: String = EngineVersion.current, modelSHA256: String, inputSHA256: String, threads: Int
+  ) {
+    self.engineVersion = engineVersion
+    self.modelSHA256 = modelSHA256
+    self.inputSHA256 = inputSHA256
+    self.threads = threads
+  }
+}
+
+/// One fingerprint per plan node: sha256 (hex) over the engine version, the node's kind and
+/// canonical parameter string, what it reads from outside the plan (the input file's hash for
+/// `load`; the model's hash and the thread count for `dream`) and the fingerprints of its input
+/// nodes, in order. So a change anywhere changes the fingerprint of every node downstream of it,
+/// and nothing else.
+public enum Fingerprints {
+  /// The fingerprints of `plan`'s nodes, indexed like ``ExecutionPlan/nodes``.
+  public static func compute(_ plan: ExecutionPlan, inputs: FingerprintInputs) -> [String] {
+    var result: [String] = []
+    result.reserveCapacity(plan.nodes.count)
+    for node in plan.nodes {
+      var fields = ["dream-run fingerprint 1", inputs.engineVersion, node.parameters]
+      switch node.kind {
+      case .load: fields.append("input-sha256=" + inputs.inputSHA256)
+      case .dream:
+        fields.append("model-sha256=" + inputs.modelSHA256)
+        fields.append("threads=\(inputs.threads)")
+      case .transform, .save, .video: break
+      }
+      for input in node.inputs {
+        precondition(input < result.count, "plan node \(node.id) reads node \(input), not yet fingerprinted")
+        fields.append("input=" + result[input])
+      }
+      result.append(sha256Hex(Array(fields.joined(separator: "\n").utf8)))
+    }
+    return result
+  }
+
+  /// Lowercase hex sha256 of `bytes`.
+  public static func sha256Hex<Bytes: DataProtocol>(_ bytes: Bytes) -> String {
+    hex(SHA256.hash(data: bytes))
+  }
+
+  static func hex(_ digest: SHA256.Digest) -> String {
+    let digits = Array("0123456789abcdef")
+    var text = ""
+    text.reserveCapacity(64)
+    for byte in digest {
+      text.append(digits[Int(byte >> 4)])
+      text.append(digits[Int(byte & 0x0f)])
+    }
+    return text
+  }
+}
+
+/// The random seed of one dream node, derived from the recipe's seed, the frame number and the
+/// recipe step number, so that frames differ and every run repeats.
+public enum DreamSeed {
+  public static func derive(seed: UInt64, frame: Int, step: Int) -> UInt64 {
+    var state = mix(seed)
+    state = mix(state ^ UInt64(truncatingIfNeeded: frame))
+    state = mix(state ^ (UInt64(truncatingIfNeeded: step) << 32))
+    return state
+  }
+
+  /// SplitMix64's increment and finaliser.
+  private static func mix(_ value: UInt64) -> UInt64 {
+    var z = value &+ 0x9E37_79B9_7F4A_7C15
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
+/// Raw sha256 digests.
+enum SHA256Bytes {
+  static func digest(_ bytes: [UInt8]) -> [UInt8] {
+    Array(SHA256.hash(data: bytes))
+  }
+}

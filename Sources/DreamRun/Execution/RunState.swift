@@ -1,0 +1,83 @@
+import Foundation
+import RecipeParser
+
+/// What a previous run recorded about the files it wrote: for each save/video node id, the
+/// node's fingerprint and the sha256 and size of the bytes written.
+///
+/// Stored as JSON in `<recipe folder>/.dream-run/<recipe file name>.state.json`, rewritten
+/// atomically after every frame (always after the frame's files were renamed into place), so a
+/// file is only ever trusted when both it and its record are complete.
+public struct RunState: Codable, Sendable, Equatable {
+  public struct Output: Codable, Sendable, Equatable {
+    /// The file as written in the recipe (for people reading the state file).
+    public var path: String
+    public var fingerprint: String
+    public var sha256: String
+    public var bytes: Int
+
+    public init(path: String, fingerprint: String, sha256: String, bytes: Int) {
+      self.path = path
+      self.fingerprint = fingerprint
+      self.sha256 = sha256
+      self.bytes = bytes
+    }
+  }
+
+  public static let formatVersion = 1
+  public var format: Int = RunState.formatVersion
+  /// Keyed by plan node id (`f07.s9`, `video.s10`).
+  public var outputs: [String: Output] = [:]
+
+  public init() {}
+
+  /// The state folder and file names for the recipe at `recipeFile`.
+  public static func locations(recipeFile: String, directory: String) -> (
+    folder: String, state: String, checkpoints: String
+  ) {
+    let name = URL(fileURLWithPath: recipeFile).lastPathComponent
+    let folder = RecipePath.resolve(".dream-run", relativeTo: directory)
+    return (folder, folder + "/" + name + ".state.json", folder + "/" + name + ".checkpoints")
+  }
+
+  /// Reads the state file; a missing, unreadable or damaged file is an empty state (everything is
+  /// then rendered again, which is always safe).
+  public static func load(from path: String) -> RunState {
+    guard let data = FileManager.default.contents(atPath: path),
+      let state = try? JSONDecoder().decode(RunState.self, from: data), state.format == formatVersion
+    else { return RunState() }
+    return state
+  }
+
+  /// Writes the state file atomically.
+  func save(to path: String) throws(RunError) {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let data: Data
+    do {
+      data = try encoder.encode(self)
+    } catch {
+      preconditionFailure("RunState: encoding failed: \(error)")
+    }
+    try AtomicFile.write([UInt8](data), to: path)
+  }
+}
+
+/// Whether a node's output file can be trusted, from the state and the file on disk.
+public struct OutputChecker {
+  public let state: RunState
+
+  public init(state: RunState) {
+    self.state = state
+  }
+
+  /// `upToDate` when the file exists, the state records `fingerprint` for the node, and the file's
+  /// bytes hash to what was recorded; `stale` when the file exists otherwise; `missing` when it
+  /// does not exist.
+  public func status(nodeID: String, path: String, fingerprint: String) -> NodeStatus {
+    guard let data = FileManager.default.contents(atPath: path) else { return .missing }
+    guard let record = state.outputs[nodeID], record.fingerprint == fingerprint, record.bytes == data.count,
+      Fingerprints.sha256Hex(data) == record.sha256
+    else { return .stale }
+    return .upToDate
+  }
+}

@@ -1,0 +1,96 @@
+import DreamEngine
+import Foundation
+import ModelStore
+import RecipeParser
+
+/// The work behind `dream-run validate`, `plan` and `layers`, returning their standard output.
+public enum Commands {
+  /// Checks a recipe as far as possible without rendering or writing anything: syntax, types and
+  /// files; then, when the model is available locally (a path, or an installed catalog model),
+  /// layers, channels and sizes against the model, and the input image's decoding.
+  public static func validate(_ options: RunOptions, store: ModelStore) throws(RunError) -> String {
+    let recipe = try RecipeContext.parse(options)
+    let reference = RecipeContext.modelReference(recipe: recipe, options: options)
+    if let entry = store.catalog.entry(named: reference.text), store.cache.installed(entry) == nil {
+      let context = try RecipeContext(recipe: recipe, options: options, resolvedModel: nil, store: store)
+      _ = try PreparedRun.decodeInput(context)
+      return "\(recipe.file): ok (\(describe(context.plan))); layers not checked: model '\(entry.name)' "
+        + "is not installed (dream-run fetch \(entry.name))\n"
+    }
+    let run = try PreparedRun.prepare(options, store: store, createOutputFolders: false)
+    return "\(recipe.file): ok (\(describe(run.context.plan)))\n"
+  }
+
+  /// `dream-run plan`: the plan table (or Graphviz text) with each node's status.
+  public static func plan(_ options: RunOptions, store: ModelStore, dot: Bool) throws(RunError) -> String {
+    let recipe = try RecipeContext.parse(options)
+    let context = try RecipeContext(recipe: recipe, options: options, resolvedModel: nil, store: store)
+    let statuses = context.statuses()
+    if dot { return context.plan.dot { statuses[$0.index] } }
+    let files = context.plan.nodes.filter { $0.kind == .save || $0.kind == .video }
+    let upToDate = files.filter { statuses[$0.index] == .upToDate }.count
+    return context.plan.render { statuses[$0.index] }
+      + "\(describe(context.plan)); \(upToDate) of \(files.count) files up to date\n"
+  }
+
+  /// `dream-run layers MODEL --size WxH`: index, name, channels, output size for the given input
+  /// size, and the smallest input each layer accepts.
+  public static func layers(
+    model reference: String, width: Int, height: Int, store: ModelStore
+  ) throws(RunError) -> String {
+    let resolved = try RecipeContext.resolve((reference, nil), store: store)
+    let model: Model
+    do {
+      model = try Model(contentsOf: resolved.fileURL, dreamLayers: resolved.entry?.dreamLayers)
+    } catch {
+      throw .runtime(error.description)
+    }
+    var rows = [["INDEX", "LAYER", "CHANNELS", "SIZE (\(width)x\(height) input)", "MIN INPUT"]]
+    for layer in model.dreamLayers {
+      let size: String
+      let minimum: String
+      do {
+        let shapes = try model.layerShapes([layer.name], width: width, height: height)
+        size = shapes.first.map { "\($0.width)x\($0.height)" } ?? "-"
+      } catch {
+        size = "too small"
+      }
+      do {
+        let side = try model.minimumInputSize(for: [layer.name])
+        minimum = "\(side)x\(side)"
+      } catch {
+        minimum = "-"
+      }
+      rows.append(["\(layer.index)", layer.name, "\(layer.channels)", size, minimum])
+    }
+    let source = resolved.entry.map { "\($0.name) (\(resolved.fileURL.path))" } ?? resolved.fileURL.path
+    return "model: \(source), \(model.dreamLayers.count) dream layers\n" + table(rows)
+  }
+
+  /// `50 frames, 151 nodes`.
+  static func describe(_ plan: ExecutionPlan) -> String {
+    let frames = plan.frameOutputs.count
+    return "\(frames) frame\(frames == 1 ? "" : "s"), \(plan.nodes.count) nodes"
+  }
+
+  /// Left-aligned columns separated by two spaces, no trailing spaces.
+  static func table(_ rows: [[String]]) -> String {
+    var widths: [Int] = []
+    for row in rows {
+      for (column, cell) in row.enumerated() {
+        if column == widths.count { widths.append(0) }
+        widths[column] = max(widths[column], cell.count)
+      }
+    }
+    return rows.map { row in
+      var line = ""
+      for (column, cell) in row.enumerated() {
+        line +=
+          column == row.count - 1
+          ? cell : cell + String(repeating: " ", count: widths[column] - cell.count + 2)
+      }
+      while line.hasSuffix(" ") { line.removeLast() }
+      return line + "\n"
+    }.joined()
+  }
+}

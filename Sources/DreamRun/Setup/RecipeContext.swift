@@ -1,0 +1,115 @@
+import Foundation
+import ModelStore
+import RecipeParser
+
+/// A parsed recipe with its plan and everything fingerprints need, found without loading the
+/// model or decoding the input: what `dream-run plan` needs, and the first half of a run.
+public struct RecipeContext: Sendable {
+  public let recipe: Recipe
+  public let plan: ExecutionPlan
+  public let options: RunOptions
+  public let threads: Int
+  /// The model reference in effect (`--model` or the recipe's) and where it was written.
+  public let modelReference: String
+  public let modelLocation: SourceLocation?
+  /// sha256 of the model's .pb file.
+  public let modelSHA256: String
+  /// The input image file's bytes and their sha256.
+  public let inputBytes: [UInt8]
+  public let inputSHA256: String
+  /// One fingerprint per plan node.
+  public let fingerprints: [String]
+  /// Where this recipe's run state lives.
+  public let stateFile: String
+  public let checkpointFolder: String
+
+  /// Parses the recipe file, reporting every problem at once.
+  public static func parse(_ options: RunOptions) throws(RunError) -> Recipe {
+    switch RecipeFile.parse(path: options.recipePath) {
+    case .success(let recipe): return recipe
+    case .failure(let list): throw .recipe(list)
+    }
+  }
+
+  /// Identifies model and input of a parsed recipe and fingerprints its plan.
+  ///
+  /// - Parameter resolvedModel: the model, when the caller already resolved it (a run does, so
+  ///   that a catalog model is downloaded once); nil: a catalog name's hash comes from the catalog
+  ///   (nothing is downloaded) and a path is hashed.
+  public init(recipe: Recipe, options: RunOptions, resolvedModel: ResolvedModel?, store: ModelStore)
+    throws(RunError)
+  {
+    self.recipe = recipe
+    self.options = options
+    self.threads = options.threadCount(for: recipe)
+    let reference = Self.modelReference(recipe: recipe, options: options)
+    self.modelReference = reference.text
+    self.modelLocation = reference.location
+    if let resolvedModel {
+      modelSHA256 = resolvedModel.sha256
+    } else if let entry = store.catalog.entry(named: reference.text) {
+      modelSHA256 = entry.modelSHA256
+    } else {
+      modelSHA256 = try Self.resolve(reference, store: store).sha256
+    }
+    let inputPath = recipe.load.value.resolvedPath
+    guard let data = FileManager.default.contents(atPath: inputPath) else {
+      throw .runtime(
+        "\(recipe.load.location): error: load: cannot read the input image '\(inputPath)'; "
+          + "check that it exists and is readable")
+    }
+    inputBytes = [UInt8](data)
+    inputSHA256 = Fingerprints.sha256Hex(data)
+    plan = ExecutionPlan(recipe: recipe)
+    fingerprints = Fingerprints.compute(
+      plan,
+      inputs: FingerprintInputs(modelSHA256: modelSHA256, inputSHA256: inputSHA256, threads: threads))
+    let locations = RunState.locations(recipeFile: recipe.file, directory: recipe.directory)
+    stateFile = locations.state
+    checkpointFolder = locations.checkpoints
+  }
+
+  /// The model reference in effect and where it came from (nil location: `--model`).
+  static func modelReference(recipe: Recipe, options: RunOptions) -> (text: String, location: SourceLocation?)
+  {
+    if let model = options.model { return (model, nil) }
+    switch recipe.model.value {
+    case .catalog(let name): return (name, recipe.model.location)
+    case .file(_, let resolvedPath): return (resolvedPath, recipe.model.location)
+    }
+  }
+
+  /// Resolves a model reference through the store. A bad reference is a usage or recipe error
+  /// (exit code 2, pointing at the recipe's `model:` when it came from there); a failed download is
+  /// a runtime error.
+  static func resolve(_ reference: (text: String, location: SourceLocation?), store: ModelStore)
+    throws(RunError)
+    -> ResolvedModel
+  {
+    do {
+      return try store.resolve(reference.text, relativeTo: nil)
+    } catch let error as ModelReferenceError {
+      let text = error.description
+      guard let location = reference.location else {
+        throw .usage("--model: " + (text.hasPrefix("model: ") ? String(text.dropFirst(7)) : text))
+      }
+      throw .usage("\(location): error: \(text)")
+    } catch {
+      throw RunError.wrap(error)
+    }
+  }
+
+  /// The status of every plan node: save and video nodes from their files and the run state,
+  /// the others `in-memory` (`load` is `up-to-date`: it only reads).
+  public func statuses() -> [NodeStatus] {
+    let checker = OutputChecker(state: RunState.load(from: stateFile))
+    return plan.nodes.map { node in
+      switch node.operation {
+      case .load: return .upToDate
+      case .transform, .dream: return .inMemory
+      case .save(let path, _, _), .video(let path, _, _, _):
+        return checker.status(nodeID: node.id, path: path, fingerprint: fingerprints[node.index])
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import DreamEngine
+import Foundation
+import RecipeParser
+
+/// Command-line settings that change how a recipe is prepared and run.
+public struct RunOptions: Sendable, Equatable {
+  /// The recipe file.
+  public var recipePath: String
+  /// `--model`: a catalog name or a .pb path (relative to the current directory); overrides the
+  /// recipe's `model:`.
+  public var model: String?
+  /// `--threads`: overrides the recipe's `threads:`; default: the number of CPU cores.
+  public var threads: Int?
+  /// `--force`: render every frame again even when it is up to date.
+  public var force: Bool
+  /// `--frames N`: render only frames 0...N-1 (videos are then skipped).
+  public var frameLimit: Int?
+
+  public init(
+    recipePath: String, model: String? = nil, threads: Int? = nil, force: Bool = false, frameLimit: Int? = nil
+  ) {
+    self.recipePath = recipePath
+    self.model = model
+    self.threads = threads
+    self.force = force
+    self.frameLimit = frameLimit
+  }
+
+  /// The thread count for `recipe`: `--threads`, else the recipe's `threads:`, else the cores.
+  public func threadCount(for recipe: Recipe) -> Int {
+    max(1, min(threads ?? recipe.threads?.value ?? EngineThreads.processorCount, 256))
+  }
+}

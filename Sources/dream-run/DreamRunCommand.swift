@@ -1,0 +1,166 @@
+import ArgumentParser
+import DreamRun
+import Foundation
+import ModelStore
+
+/// `dream-run`: the root command. A recipe path without a subcommand runs it.
+struct DreamRunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dream-run",
+    abstract: "Render DeepDream images and zoom videos from YAML recipes.",
+    discussion: """
+      Exit codes: 0 success, 1 runtime error (unreadable or corrupt files, unwritable output, \
+      failed download), 2 recipe or usage error, 130 interrupted by Ctrl-C. See docs/cli.md.
+      """,
+    subcommands: [
+      RunCommand.self, ValidateCommand.self, PlanCommand.self, LayersCommand.self, ModelsCommand.self,
+      FetchCommand.self,
+    ],
+    defaultSubcommand: RunCommand.self)
+}
+
+/// Writing to the standard streams.
+enum Output {
+  static func error(_ text: String) {
+    let line = text.hasSuffix("\n") ? text : text + "\n"
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+
+  static func standard(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+
+  /// Prints `error` on standard error and exits with its code.
+  static func fail(_ error: RunError) -> ExitCode {
+    switch error {
+    case .recipe(let list):
+      self.error(list.description + "\n" + list.summary)
+    case .usage, .runtime, .interrupted:
+      self.error(error.description)
+    }
+    return ExitCode(error.exitCode)
+  }
+}
+
+/// Options shared by the commands that read a recipe.
+struct RecipeOptions: ParsableArguments {
+  @Argument(help: "The recipe file (YAML).")
+  var recipe: String
+
+  @Option(help: "A catalog model name or a path to a .pb file; overrides the recipe's model:.")
+  var model: String?
+
+  @Option(
+    help: "Engine threads (OpenBLAS and the engine's loops); default: the recipe's threads: or all cores.")
+  var threads: Int?
+
+  func validate() throws {
+    if let threads, !(1...1024).contains(threads) {
+      throw ValidationError("--threads \(threads) is out of range; use 1...1024")
+    }
+  }
+
+  func runOptions(force: Bool = false, frameLimit: Int? = nil) -> RunOptions {
+    RunOptions(recipePath: recipe, model: model, threads: threads, force: force, frameLimit: frameLimit)
+  }
+}
+
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Render a recipe, skipping frames that are up to date (the default command).")
+
+  @OptionGroup var options: RecipeOptions
+
+  @Flag(help: "Render every frame again, even those that are up to date.")
+  var force = false
+
+  @Flag(help: "Print nothing but errors.")
+  var quiet = false
+
+  @Option(help: "Render only frames 0...N-1 (videos are skipped).")
+  var frames: Int?
+
+  func validate() throws {
+    if let frames, frames < 1 { throw ValidationError("--frames \(frames) must be at least 1") }
+  }
+
+  func run() throws {
+    let interrupt = InterruptSignal()
+    interrupt.install()
+    let reporter = ProgressReporter.standardError(quiet: quiet)
+    let bar = ProgressBar.standardError(label: "model")
+    let store = ModelStore.fromEnvironment(progress: quiet ? nil : bar.handler)
+    let started = Date()
+    do {
+      let prepared = try PreparedRun.prepare(
+        options.runOptions(force: force, frameLimit: frames), store: store)
+      bar.finish()
+      let executor = Executor(
+        prepared, reporter: reporter, shouldStop: { interrupt.isSet },
+        interruptSignal: { interrupt.signal ?? SIGINT })
+      let summary = try executor.execute()
+      if !quiet { Output.standard(Self.describe(summary, seconds: Date().timeIntervalSince(started))) }
+    } catch {
+      bar.finish()
+      reporter.finish()
+      throw Output.fail(error)
+    }
+  }
+
+  static func describe(_ summary: RunSummary, seconds: Double) -> String {
+    if summary.framesWritten.isEmpty, summary.videosWritten.isEmpty {
+      return "up to date: \(summary.framesUpToDate) frames" + videoText(summary) + "; nothing to do\n"
+    }
+    let count = summary.framesWritten.count
+    var text = "rendered \(count) frame\(count == 1 ? "" : "s")"
+    if let first = summary.framesWritten.first, let last = summary.framesWritten.last {
+      text += first == last ? " (frame \(first))" : " (frames \(first)...\(last))"
+    }
+    text += " in " + String(format: "%.1f s", seconds)
+    if count > 0 { text += String(format: " (%.2f s per frame)", seconds / Double(count)) }
+    if summary.framesUpToDate > 0 { text += "; \(summary.framesUpToDate) up to date" }
+    for video in summary.videosWritten { text += "; wrote \(video)" }
+    if summary.videosSkipped > 0 { text += "; \(summary.videosSkipped) video(s) skipped (--frames)" }
+    return text + "\n"
+  }
+
+  private static func videoText(_ summary: RunSummary) -> String {
+    summary.videosUpToDate > 0
+      ? ", \(summary.videosUpToDate) video\(summary.videosUpToDate == 1 ? "" : "s")" : ""
+  }
+}
+
+struct ValidateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "validate",
+    abstract: "Check a recipe (and, when the model is available, its layers and sizes) without rendering.")
+
+  @OptionGroup var options: RecipeOptions
+
+  func run() throws {
+    do {
+      Output.standard(try Commands.validate(options.runOptions(), store: ModelStore.fromEnvironment()))
+    } catch {
+      throw Output.fail(error)
+    }
+  }
+}
+
+struct PlanCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan", abstract: "Print the execution plan and which files are up to date.")
+
+  @OptionGroup var options: RecipeOptions
+
+  @Flag(help: "Print the plan as a Graphviz digraph (dot -Tsvg).")
+  var dot = false
+
+  func run() throws {
+    do {
+      Output.standard(try Commands.plan(options.runOptions(), store: ModelStore.fromEnvironment(), dot: dot))
+    } catch {
+      throw Output.fail(error)
+    }
+  }
+}

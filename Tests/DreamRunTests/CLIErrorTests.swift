@@ -1,0 +1,147 @@
+import Foundation
+import XCTest
+
+/// Bad input gets one clear message naming the file, a non-zero exit code, and no crash.
+final class CLIErrorTests: XCTestCase {
+  func testValidateReportsEveryProblemWithExactTextAndExitCode2() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      """
+      model: inception5h
+      frames: "3"
+      steps:
+        - load: input.png
+        - dream: {layer: 3, iterations: -1}
+        - save: out/x.png
+
+      """, named: "bad.yaml", in: folder)
+    let result = try TestSupport.run(["validate", "bad.yaml"], in: folder)
+    XCTAssertEqual(result.status, 2)
+    XCTAssertEqual(result.stdout, "")
+    XCTAssertEqual(
+      result.stderr,
+      """
+      bad.yaml:2:9: error: recipe: 'frames' must be an integer, got the string '3'
+      frames: "3"
+              ^
+      bad.yaml:5:35: error: dream: 'iterations' must not be negative, got -1
+        - dream: {layer: 3, iterations: -1}
+                                        ^
+      2 errors
+
+      """)
+  }
+
+  func testUnknownLayerSaysDidYouMean() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe().replacingOccurrences(of: "inception_3a/output", with: "inception_3a/outptu"),
+      in: folder)
+    for command in [["validate"], ["run"], []] {
+      let result = try TestSupport.run(command + ["recipe.yaml", "--model", model], in: folder)
+      XCTAssertEqual(result.status, 2, "\(command)")
+      XCTAssertTrue(
+        result.stderr.hasPrefix(
+          "recipe.yaml:11:20: error: dream: unknown layer 'inception_3a/outptu' (did you mean 'inception_3a/output'?)\n"
+        ), result.stderr)
+    }
+    XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+  }
+
+  func testMissingInputFile() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe().replacingOccurrences(of: "load: input.png", with: "load: nothere.png"),
+      in: folder)
+    let result = try TestSupport.run(["recipe.yaml"], in: folder)
+    XCTAssertEqual(result.status, 2)
+    XCTAssertTrue(
+      result.stderr.hasPrefix(
+        "recipe.yaml:7:11: error: load: input image 'nothere.png' not found (looked for 'nothere.png')\n"),
+      result.stderr)
+  }
+
+  func testCorruptInputImage() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(), in: folder)
+    let input = folder.appendingPathComponent("input.png")
+    try Data(try Data(contentsOf: input).prefix(3000)).write(to: input)
+    let result = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(result.status, 1)
+    XCTAssertEqual(
+      result.stderr,
+      "input.png: corrupt PNG data: unexpected end of file (the file is truncated or damaged; re-export it)\n"
+    )
+    XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+  }
+
+  func testCorruptModelFile() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(), in: folder)
+    try Data(try Data(contentsOf: URL(fileURLWithPath: model)).prefix(100_000))
+      .write(to: folder.appendingPathComponent("cut.pb"))
+    let result = try TestSupport.run(["recipe.yaml", "--model", "cut.pb"], in: folder)
+    XCTAssertEqual(result.status, 1)
+    XCTAssertEqual(
+      result.stderr,
+      "\(folder.standardizedFileURL.path)/cut.pb: not a TensorFlow GraphDef (.pb) file (protobuf decoding failed: "
+        + "truncated); check the path, or re-download the model if the file is truncated\n")
+    let missing = try TestSupport.run(["recipe.yaml", "--model", "none.pb"], in: folder)
+    XCTAssertEqual(missing.status, 2)
+    XCTAssertTrue(missing.stderr.hasPrefix("--model: file 'none.pb' not found"), missing.stderr)
+  }
+
+  func testUnwritableOutputFolder() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(), in: folder)
+    // A file where the output folder should be (works even when the tests run as root).
+    try Data("x".utf8).write(to: folder.appendingPathComponent("out"))
+    let result = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(result.status, 1)
+    XCTAssertEqual(
+      result.stderr,
+      "out: cannot create the output folder: 'out' is a file, not a folder; move it away or save somewhere else\n"
+    )
+  }
+
+  func testFetchFromUnreachableServerFailsClearly() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let result = try TestSupport.run(
+      ["fetch", "inception5h"], in: folder, environment: ["DREAM_RUN_MODEL_BASE_URL": "http://127.0.0.1:9/"])
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(
+      result.stderr.hasPrefix(
+        "cannot download model 'inception5h' from http://127.0.0.1:9/inception5h.zip: the server cannot be reached"
+      ),
+      result.stderr)
+    XCTAssertTrue(result.stderr.contains("Install it by hand: download https://"), result.stderr)
+  }
+
+  func testUsageErrorsExitWith2() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let missing = try TestSupport.run(["run"], in: folder)
+    XCTAssertEqual(missing.status, 2)
+    XCTAssertTrue(missing.stderr.hasPrefix("Error: Missing expected argument '<recipe>'"), missing.stderr)
+    let threads = try TestSupport.run(["x.yaml", "--threads", "0"], in: folder)
+    XCTAssertEqual(threads.status, 2)
+    XCTAssertTrue(
+      threads.stderr.hasPrefix("Error: --threads 0 is out of range; use 1...1024"), threads.stderr)
+    let size = try TestSupport.run(["layers", "x.pb", "--size", "800by450"], in: folder)
+    XCTAssertEqual(size.status, 2)
+    let help = try TestSupport.run(["--help"], in: folder)
+    XCTAssertEqual(help.status, 0)
+    XCTAssertTrue(help.stdout.contains("SUBCOMMANDS:"), help.stdout)
+  }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import XCTest
+
+/// Successful runs of the built binary: files, up-to-date skipping, incremental re-render, --force,
+/// plan, layers, models.
+final class CLIRunTests: XCTestCase {
+  func testRunRerunChangeAndForce() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(frames: 4, step: "1.5"), in: folder)
+    let out = folder.appendingPathComponent("out")
+
+    // First run: every frame and the video.
+    let first = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(first.status, 0, first.stderr)
+    XCTAssertTrue(first.stdout.hasPrefix("rendered 4 frames (frames 0...3) in "), first.stdout)
+    XCTAssertTrue(first.stdout.hasSuffix("; wrote out/clip.avi\n"), first.stdout)
+    XCTAssertTrue(first.stderr.contains("frame 3/4: wrote out/03.png in "), first.stderr)
+    let files = try TestSupport.files(in: out)
+    XCTAssertEqual(files.keys.sorted(), ["00.png", "01.png", "02.png", "03.png", "clip.avi"])
+    XCTAssertEqual(files["clip.avi"]?.prefix(4), Data("RIFF".utf8))
+    XCTAssertEqual(
+      files["00.png"], try Data(contentsOf: TestSupport.tinyInput),
+      "frame 0 is the input, saved as-is (same pixels, same encoder)")
+    XCTAssertTrue(try TestSupport.files(in: folder).keys.allSatisfy { !$0.hasSuffix(".tmp") })
+
+    // Rerun: nothing to do, nothing rewritten.
+    let dates = try TestSupport.modificationDates(in: out)
+    let second = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(second.status, 0, second.stderr)
+    XCTAssertEqual(second.stdout, "up to date: 4 frames, 1 video; nothing to do\n")
+    XCTAssertEqual(try TestSupport.modificationDates(in: out), dates)
+
+    // Change the step from frame 2 on: frames 2 and 3 and the video are redone, 0 and 1 kept.
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe(frames: 4, step: "{0: 1.5, 1: 1.5, 2: 2.5}"), in: folder)
+    let plan = try TestSupport.run(["plan", "recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(plan.status, 0, plan.stderr)
+    let statusLines = plan.stdout.split(separator: "\n").filter {
+      $0.contains(" save ") || $0.contains(" video ")
+    }
+    XCTAssertEqual(
+      statusLines.map { $0.split(separator: " ", omittingEmptySubsequences: true)[3] },
+      [
+        "up-to-date", "up-to-date", "stale", "stale", "stale",
+      ])
+    XCTAssertTrue(plan.stdout.hasSuffix("4 frames, 15 nodes; 2 of 5 files up to date\n"), plan.stdout)
+    let third = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(third.status, 0, third.stderr)
+    XCTAssertTrue(third.stdout.hasPrefix("rendered 2 frames (frames 2...3) in "), third.stdout)
+    XCTAssertTrue(third.stdout.contains("; 2 up to date; wrote out/clip.avi"), third.stdout)
+    let changed = try TestSupport.files(in: out)
+    XCTAssertEqual(changed["00.png"], files["00.png"])
+    XCTAssertEqual(changed["01.png"], files["01.png"])
+    XCTAssertNotEqual(changed["02.png"], files["02.png"])
+    XCTAssertNotEqual(changed["03.png"], files["03.png"])
+    XCTAssertNotEqual(changed["clip.avi"], files["clip.avi"])
+
+    // The resumed chain equals a fresh render of the changed recipe.
+    let fresh = try TestSupport.temporaryFolder("fresh")
+    defer { try? FileManager.default.removeItem(at: fresh) }
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe(frames: 4, step: "{0: 1.5, 1: 1.5, 2: 2.5}"), in: fresh)
+    XCTAssertEqual(try TestSupport.run(["recipe.yaml", "--model", model, "--quiet"], in: fresh).status, 0)
+    XCTAssertEqual(try TestSupport.files(in: fresh.appendingPathComponent("out")), changed)
+
+    // A deleted frame is rendered again (from the checkpoint), identical, nothing else rewritten.
+    try FileManager.default.removeItem(at: out.appendingPathComponent("03.png"))
+    let fourth = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertTrue(fourth.stdout.hasPrefix("rendered 1 frame (frame 3) in "), fourth.stdout)
+    XCTAssertEqual(try TestSupport.files(in: out), changed)
+
+    // --force renders everything again, byte-identical; --quiet prints nothing.
+    let forced = try TestSupport.run(
+      ["run", "recipe.yaml", "--model", model, "--force", "--quiet"], in: folder)
+    XCTAssertEqual(forced.status, 0, forced.stderr)
+    XCTAssertEqual(forced.stdout, "")
+    XCTAssertEqual(forced.stderr, "")
+    XCTAssertEqual(try TestSupport.files(in: out), changed)
+    XCTAssertNotEqual(try TestSupport.modificationDates(in: out)["00.png"], dates["00.png"])
+  }
+
+  func testPlanDotAndValidateOK() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(frames: 2), in: folder)
+    let validate = try TestSupport.run(["validate", "recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(validate.status, 0, validate.stderr)
+    XCTAssertEqual(validate.stdout, "recipe.yaml: ok (2 frames, 7 nodes)\n")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+    let dot = try TestSupport.run(["plan", "recipe.yaml", "--model", model, "--dot"], in: folder)
+    XCTAssertEqual(dot.status, 0, dot.stderr)
+    XCTAssertTrue(dot.stdout.hasPrefix("digraph plan {\n"), dot.stdout)
+    XCTAssertTrue(dot.stdout.contains("\"f1.s7\" -> \"video.s8\";"), dot.stdout)
+    XCTAssertTrue(dot.stdout.contains("fillcolor=salmon"), dot.stdout)
+    let plan = try TestSupport.run(["plan", "recipe.yaml", "--model", model], in: folder)
+    XCTAssertTrue(plan.stdout.hasPrefix("NODE      KIND       FRAME  STATUS      DETAILS\n"), plan.stdout)
+    XCTAssertTrue(plan.stdout.contains("f0.s7     save       0      missing     out/00.png\n"), plan.stdout)
+  }
+
+  func testLayersAndModels() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let layers = try TestSupport.run(["layers", model, "--size", "800x450"], in: folder)
+    XCTAssertEqual(layers.status, 0, layers.stderr)
+    let lines = layers.stdout.split(separator: "\n").map(String.init)
+    XCTAssertEqual(lines.first, "model: \(model), 8 dream layers")
+    XCTAssertEqual(lines[1], "INDEX  LAYER                CHANNELS  SIZE (800x450 input)  MIN INPUT")
+    XCTAssertEqual(lines[2], "0      conv1/7x7_s2         64        400x225               1x1")
+    XCTAssertEqual(lines[5], "3      inception_3a/output  256       100x57                1x1")
+    XCTAssertEqual(lines[9], "7      inception_4c/output  512       50x29                 1x1")
+    let models = try TestSupport.run(["models"], in: folder)
+    XCTAssertEqual(models.status, 0, models.stderr)
+    XCTAssertTrue(models.stdout.contains("\ninception5h  no "), models.stdout)
+  }
+}

@@ -1,3 +1,0 @@
-import XCTest
-import DreamRun
-final class DreamRunSmokeTests: XCTestCase { func testBuilds() {} }
