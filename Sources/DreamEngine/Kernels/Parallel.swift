@@ -2,7 +2,8 @@ import Dispatch
 
 internal import CBLAS
 
-/// The engine's thread setting: OpenBLAS's threads and the engine's own loops use the same count.
+/// The engine's thread setting: the engine's own loops and its GEMMs (row blocks of C, each a
+/// single-threaded OpenBLAS call) use the same count; OpenBLAS's own pool is kept at 1 thread.
 ///
 /// Every parallel loop in the engine splits its work so that each output element is computed by
 /// exactly one thread in a fixed arithmetic order; OpenBLAS with a fixed thread count is
@@ -12,7 +13,6 @@ public enum EngineThreads {
   public static func set(_ threads: Int) {
     let n = min(max(threads, 1), 256)
     storage.set(n)
-    openblas_set_num_threads(Int32(n))
   }
 
   /// The current thread count (defaults to the number of CPU cores).
@@ -29,11 +29,19 @@ private final class ThreadCountBox: @unchecked Sendable {
   private let lock = NSLockLike()
   func get() -> Int {
     lock.withLock {
-      if value == 0 { value = max(1, Int(openblas_get_num_procs())) }
+      if value == 0 {
+        value = max(1, Int(openblas_get_num_procs()))
+        openblas_set_num_threads(1)
+      }
       return value
     }
   }
-  func set(_ n: Int) { lock.withLock { value = n } }
+  func set(_ n: Int) {
+    lock.withLock {
+      value = n
+      openblas_set_num_threads(1)
+    }
+  }
 }
 
 /// A tiny mutex built on a serial dispatch queue (Foundation-free).
