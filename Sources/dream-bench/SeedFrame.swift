@@ -11,6 +11,17 @@ final class TimedSource: GradientSource {
   init(_ network: Network) { self.network = network }
 
   var minimumInputSize: Int { network.minimumInputSize }
+  var concurrentImages: Int { network.concurrentImages }
+
+  func lossAndGradients(of images: [RGBImage]) throws -> [(loss: Float, gradient: RGBImage)] {
+    let start = MonotonicClock.now()
+    defer {
+      seconds += MonotonicClock.now() - start
+      calls += images.count
+    }
+    for image in images { flops += try network.convolutionFLOPs(width: image.width, height: image.height) }
+    return try network.lossAndGradients(of: images)
+  }
 
   func lossAndGradient(of image: RGBImage) throws -> (loss: Float, gradient: RGBImage) {
     let start = MonotonicClock.now()
@@ -51,6 +62,13 @@ extension DreamBench {
       times.append(total)
       gradientShare.append(gradientSeconds / total)
       ratios.append((source.flops - before.1) / gradientSeconds / 1e9 / sgemm)
+    }
+    if profile {
+      let p = OpProfile()
+      source.network.profile = p
+      _ = try dreamer.run(input, algorithm: .classic(parameters), seed: 0)
+      source.network.profile = nil
+      print("profile of one frame's gradient calls:\n" + p.report)
     }
     let best = times.indices.min { times[$0] < times[$1] } ?? 0
     print("")

@@ -145,6 +145,23 @@ final class ModelLoadingTests: XCTestCase {
     XCTAssertEqual(first.gradient.values, second.gradient.values)
   }
 
+  func testConcurrentTilesMatchSerialBitForBit() throws {
+    let model = try Model(contentsOf: try SharedData.model("googlenet.pb"))
+    let network = try Network(model: model, objective: .meanSquare("inception_3a/output"))
+    var rng = TestRandom(seed: 13)
+    let images = [(61, 45), (120, 77), (33, 90)].map { w, h in
+      RGBImage(width: w, height: h, pixels: rng.tensor(TensorShape(height: h, width: w, channels: 3), 0, 255).values)
+    }
+    let previous = EngineThreads.count
+    defer { EngineThreads.set(previous) }
+    EngineThreads.set(2)
+    let together = try network.lossAndGradients(of: images)
+    EngineThreads.set(1)
+    let alone = try images.map { try network.lossAndGradient(of: $0) }
+    XCTAssertEqual(together.map(\.loss), alone.map(\.loss))
+    XCTAssertEqual(together.map(\.gradient), alone.map(\.gradient))
+  }
+
   func testMultiLayerAndChannelObjectives() throws {
     let model = try Model(contentsOf: try SharedData.model("googlenet.pb"))
     var rng = TestRandom(seed: 12)

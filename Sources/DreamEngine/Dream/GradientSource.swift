@@ -11,4 +11,19 @@ public protocol GradientSource: AnyObject {
   /// (HWC, RGB, in the image's 0...255 pixel units).
   /// Throws a user-facing error when the image is smaller than `minimumInputSize`.
   func lossAndGradient(of image: RGBImage) throws -> (loss: Float, gradient: RGBImage)
+
+  /// How many independent images `lossAndGradients(of:)` usefully computes at once (1: serial).
+  var concurrentImages: Int { get }
+
+  /// `lossAndGradient` of each image, in order. A source may compute them concurrently; the
+  /// results must not depend on whether it does.
+  func lossAndGradients(of images: [RGBImage]) throws -> [(loss: Float, gradient: RGBImage)]
+}
+
+extension GradientSource {
+  public var concurrentImages: Int { 1 }
+
+  public func lossAndGradients(of images: [RGBImage]) throws -> [(loss: Float, gradient: RGBImage)] {
+    try images.map { try lossAndGradient(of: $0) }
+  }
 }

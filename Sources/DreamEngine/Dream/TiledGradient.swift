@@ -38,7 +38,7 @@ final class DreamRunContext {
   /// image's coordinates). `tiles` are in rolled coordinates and must partition the image.
   ///
   /// Returns the tiles' losses weighted by their own share of the image area. Checks
-  /// `shouldStop` before every tile. Memory: one tile input and its gradient at a time.
+  /// `shouldStop` before every group of tiles. Memory: one group's tile inputs and gradients.
   func tiledGradient(
     of image: RGBImage, tiles: [DreamTile], shiftX: Int = 0, shiftY: Int = 0,
     normalization: TileNormalization, into gradient: inout [Float]
@@ -52,28 +52,38 @@ final class DreamRunContext {
     let columnOf = (0..<w).map { ($0 - sx + w) % w }
     let rowOf = (0..<h).map { ($0 - sy + h) % h }
     var loss = 0.0
-    for tile in tiles {
+    // Tiles are independent: a source that can compute several at once gets them in groups;
+    // each group is written back in tile order, so the result is the same either way.
+    let group = max(1, source.concurrentImages)
+    var start = 0
+    while start < tiles.count {
       try checkStop()
-      let input = extract(
-        image, rows: tile.inputRows, columns: tile.inputColumns, rowOf: rowOf, columnOf: columnOf)
-      let (tileLoss, tileGradient) = try source.lossAndGradient(of: input)
-      precondition(
-        tileGradient.width == input.width && tileGradient.height == input.height,
-        "GradientSource returned a \(tileGradient.width)x\(tileGradient.height) gradient for a "
-          + "\(input.width)x\(input.height) input")
-      let own = ops.cropUnchecked(
-        tileGradient, x: tile.columns.lowerBound - tile.inputColumns.lowerBound,
-        y: tile.rows.lowerBound - tile.inputRows.lowerBound, width: tile.columns.count,
-        height: tile.rows.count)
-      let area = Double(tile.rows.count * tile.columns.count) / Double(w * h)
-      loss += area * Double(tileLoss)
-      switch normalization {
-      case .standardDeviation:
-        let divisor = Float(ops.standardDeviation(own) + 1e-8)
-        write(own, into: &gradient, width: w, tile: tile, rowOf: rowOf, columnOf: columnOf) { $0 / divisor }
-      case .areaWeighted:
-        let weight = Float(Double(input.pixelCount) / Double(w * h))
-        write(own, into: &gradient, width: w, tile: tile, rowOf: rowOf, columnOf: columnOf) { $0 * weight }
+      let batch = Array(tiles[start..<min(tiles.count, start + group)])
+      start += batch.count
+      let inputs = batch.map {
+        extract(image, rows: $0.inputRows, columns: $0.inputColumns, rowOf: rowOf, columnOf: columnOf)
+      }
+      let results = try source.lossAndGradients(of: inputs)
+      precondition(results.count == inputs.count, "GradientSource returned \(results.count) results for \(inputs.count) images")
+      for (tile, (input, (tileLoss, tileGradient))) in zip(batch, zip(inputs, results)) {
+        precondition(
+          tileGradient.width == input.width && tileGradient.height == input.height,
+          "GradientSource returned a \(tileGradient.width)x\(tileGradient.height) gradient for a "
+            + "\(input.width)x\(input.height) input")
+        let own = ops.cropUnchecked(
+          tileGradient, x: tile.columns.lowerBound - tile.inputColumns.lowerBound,
+          y: tile.rows.lowerBound - tile.inputRows.lowerBound, width: tile.columns.count,
+          height: tile.rows.count)
+        let area = Double(tile.rows.count * tile.columns.count) / Double(w * h)
+        loss += area * Double(tileLoss)
+        switch normalization {
+        case .standardDeviation:
+          let divisor = Float(ops.standardDeviation(own) + 1e-8)
+          write(own, into: &gradient, width: w, tile: tile, rowOf: rowOf, columnOf: columnOf) { $0 / divisor }
+        case .areaWeighted:
+          let weight = Float(Double(input.pixelCount) / Double(w * h))
+          write(own, into: &gradient, width: w, tile: tile, rowOf: rowOf, columnOf: columnOf) { $0 * weight }
+        }
       }
     }
     return Float(loss)

@@ -1,13 +1,19 @@
-/// Seconds spent per op kind and pass, for `dream-bench --profile`.
-public final class OpProfile {
+import Dispatch
+
+/// Seconds spent per op kind (summed over concurrent passes, so it can exceed wall time) and pass, for `dream-bench --profile`.
+public final class OpProfile: @unchecked Sendable {
   public private(set) var seconds: [String: Double] = [:]
   public private(set) var flops: [String: Double] = [:]
 
   public init() {}
 
+  private let lock = DispatchQueue(label: "dream-run.profile")
+
   func add(_ key: String, _ s: Double, flops f: Double = 0) {
-    seconds[key, default: 0] += s
-    flops[key, default: 0] += f
+    lock.sync {
+      seconds[key, default: 0] += s
+      flops[key, default: 0] += f
+    }
   }
 
   /// One line per entry, largest first.

@@ -17,7 +17,7 @@ func sgemm(
   // its spinning workers slowed the engine's other parallel loops. Each row of C is computed by
   // one call with the same k-order, so the result does not depend on the split.
   let rowBlock = 32
-  let chunks = min(EngineThreads.count, m / rowBlock)
+  let chunks = min(EngineThreads.available, m / rowBlock)
   if transA || chunks <= 1 {
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,

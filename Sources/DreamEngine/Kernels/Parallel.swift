@@ -1,5 +1,9 @@
 import Dispatch
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 internal import CBLAS
 
 /// The engine's thread setting: the engine's own loops and its GEMMs (row blocks of C, each a
@@ -17,6 +21,19 @@ public enum EngineThreads {
 
   /// The current thread count (defaults to the number of CPU cores).
   public static var count: Int { storage.get() }
+
+  /// The thread count loops on the calling thread may use: 1 inside a pass that already runs
+  /// concurrently with others (`runSerially`), else `count`.
+  static var available: Int { SerialMarker.isSet ? 1 : count }
+
+  /// Runs `body` with the engine's loops on this thread kept serial (for work that is itself
+  /// one of several concurrent workers). Results do not depend on it.
+  static func runSerially<T>(_ body: () throws -> T) rethrows -> T {
+    let was = SerialMarker.isSet
+    SerialMarker.isSet = true
+    defer { SerialMarker.isSet = was }
+    return try body()
+  }
 
   /// The number of CPU cores OpenBLAS detected.
   public static var processorCount: Int { Int(openblas_get_num_procs()) }
@@ -55,7 +72,7 @@ private final class NSLockLike: @unchecked Sendable {
 /// `minimumChunk` avoids spawning threads for tiny loops.
 func parallelChunks(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) -> Void) {
   guard count > 0 else { return }
-  let threads = min(EngineThreads.count, max(1, count / max(minimumChunk, 1)))
+  let threads = min(EngineThreads.available, max(1, count / max(minimumChunk, 1)))
   if threads <= 1 {
     body(0..<count)
     return
@@ -76,4 +93,19 @@ func parallelChunks(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) ->
 struct UncheckedSendableBox<T>: @unchecked Sendable {
   let value: T
   init(_ value: T) { self.value = value }
+}
+
+/// A per-thread flag (POSIX thread-specific data): set while the thread runs one of several
+/// concurrent network passes.
+private enum SerialMarker {
+  private static let key: pthread_key_t = {
+    var k = pthread_key_t()
+    pthread_key_create(&k, nil)
+    return k
+  }()
+
+  static var isSet: Bool {
+    get { pthread_getspecific(key) != nil }
+    set { pthread_setspecific(key, newValue ? UnsafeRawPointer(bitPattern: 1) : nil) }
+  }
 }

@@ -113,7 +113,7 @@ public struct Pool: Sendable {
     let dst = dx.base
     let outCount = g.outH * g.outW
     // Windows overlap between output rows, so threads own channel slices instead.
-    let slices = max(1, min(EngineThreads.count, c / 8))
+    let slices = max(1, min(EngineThreads.available, c / 8))
     let per = (c + slices - 1) / slices
     switch kind {
     case .max:
