@@ -23,6 +23,8 @@ let package = Package(
       name: "CBLAS", pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev"])]),
     .target(name: "CHeap"),
+    // "Did you mean ...?" by edit distance, shared by every layer that names things.
+    .target(name: "Suggestions"),
     .target(name: "CKernels"),
     .target(
       name: "CImageCodecs",
@@ -32,17 +34,18 @@ let package = Package(
     .target(
       name: "DreamEngine",
       dependencies: [
-        "CBLAS", "CHeap", "CKernels", "CImageCodecs",
+        "CBLAS", "CHeap", "CKernels", "CImageCodecs", "Suggestions",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
     // YAML recipes -> typed, validated recipes with source locations. Knows nothing of the engine.
     .target(
       name: "RecipeParser",
-      dependencies: [.product(name: "Yams", package: "Yams")]),
+      dependencies: ["Suggestions", .product(name: "Yams", package: "Yams")]),
     // Model catalog: names -> verified, cached .pb files (download, sha256, unzip).
     .target(
       name: "ModelStore",
       dependencies: [
+        "Suggestions",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ]),
@@ -67,7 +70,7 @@ let package = Package(
       ]),
 
     .testTarget(name: "DreamEngineTests", dependencies: ["DreamEngine"]),
-    .testTarget(name: "RecipeParserTests", dependencies: ["RecipeParser"]),
+    .testTarget(name: "RecipeParserTests", dependencies: ["RecipeParser", "Suggestions"]),
     .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore"]),
     .testTarget(name: "DreamRunTests", dependencies: ["DreamRun", "DreamEngine", "RecipeParser"]),
   ]

@@ -1,5 +1,6 @@
 import RecipeParser
 import XCTest
+import Suggestions
 
 /// The layer pass run once the model's dream-layer list is known, and did-you-mean.
 final class LayerValidationTests: XCTestCase {

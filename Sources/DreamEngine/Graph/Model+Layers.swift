@@ -1,3 +1,5 @@
+internal import Suggestions
+
 /// A layer recipes can dream on by index.
 public struct DreamLayer: Equatable, Sendable {
   public let index: Int
@@ -55,7 +57,7 @@ extension Model {
     var names: [String]
     if let explicit {
       for n in explicit where index[n] == nil {
-        throw .unknownLayer(file: file, layer: n, suggestion: closestName(to: n, in: nodes.map(\.name)))
+        throw .unknownLayer(file: file, layer: n, suggestion: Suggestion.closest(to: n, in: nodes.map(\.name)))
       }
       names = explicit
     } else {

@@ -1,4 +1,5 @@
 import Foundation
+internal import Suggestions
 
 /// A frozen TensorFlow GraphDef network, loaded and checked, ready to compile subgraphs from.
 ///
@@ -111,7 +112,7 @@ public final class Model: @unchecked Sendable {
 
   func unknownLayer(_ name: String) -> ModelError {
     let candidates = dreamLayers.isEmpty ? nodes.map(\.name) : dreamLayers.map(\.name) + nodes.map(\.name)
-    return .unknownLayer(file: file, layer: name, suggestion: closestName(to: name, in: candidates))
+    return .unknownLayer(file: file, layer: name, suggestion: Suggestion.closest(to: name, in: candidates))
   }
 
   /// Every node name in the graph (for listings and suggestions).

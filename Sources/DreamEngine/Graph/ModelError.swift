@@ -57,29 +57,3 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     }
   }
 }
-
-/// The closest candidate by edit distance, when it is close enough to be a plausible typo.
-func closestName(to name: String, in candidates: [String]) -> String? {
-  func distance(_ a: [Character], _ b: [Character]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-      var current = [i] + Array(repeating: 0, count: b.count)
-      for j in 1...b.count {
-        current[j] = min(
-          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      previous = current
-    }
-    return previous[b.count]
-  }
-  let target = Array(name.lowercased())
-  var best: (String, Int)?
-  for candidate in candidates {
-    let d = distance(target, Array(candidate.lowercased()))
-    if d < (best?.1 ?? Int.max) { best = (candidate, d) }
-  }
-  guard let (candidate, d) = best, d <= max(2, name.count / 3) else { return nil }
-  return candidate
-}

@@ -1,4 +1,5 @@
 import Crypto
+import ModelStore
 import Foundation
 import RecipeParser
 
@@ -60,18 +61,7 @@ public enum Fingerprints {
 
   /// Lowercase hex sha256 of `bytes`.
   public static func sha256Hex<Bytes: DataProtocol>(_ bytes: Bytes) -> String {
-    hex(SHA256.hash(data: bytes))
-  }
-
-  static func hex(_ digest: SHA256.Digest) -> String {
-    let digits = Array("0123456789abcdef")
-    var text = ""
-    text.reserveCapacity(64)
-    for byte in digest {
-      text.append(digits[Int(byte >> 4)])
-      text.append(digits[Int(byte & 0x0f)])
-    }
-    return text
+    FileHashing.hex(SHA256.hash(data: bytes))
   }
 }
 

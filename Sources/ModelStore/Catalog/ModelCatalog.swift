@@ -1,3 +1,4 @@
+import Suggestions
 import Foundation
 
 /// The set of models `dream-run` can download by name.
@@ -32,7 +33,7 @@ public struct ModelCatalog: Sendable {
     let query = name.lowercased()
     let scored: [(String, Int)] = entries.compactMap { entry in
       let candidate = entry.name.lowercased()
-      let distance = EditDistance.levenshtein(query, candidate)
+      let distance = Suggestion.editDistance(query, candidate)
       let limit = max(1, max(query.count, candidate.count) / 3)
       let isPrefix = !query.isEmpty && (candidate.hasPrefix(query) || query.hasPrefix(candidate))
       guard distance <= limit || isPrefix else { return nil }

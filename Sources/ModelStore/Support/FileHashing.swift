@@ -18,7 +18,7 @@ public enum FileHashing {
   }
 
   /// Lowercase hex of a digest.
-  static func hex(_ digest: SHA256.Digest) -> String {
+  public static func hex(_ digest: SHA256.Digest) -> String {
     let digits = Array("0123456789abcdef")
     var text = ""
     text.reserveCapacity(64)

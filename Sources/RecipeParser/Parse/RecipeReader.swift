@@ -1,4 +1,5 @@
 internal import Yams
+import Suggestions
 
 /// The state of one parse: the source text, the file system, and the diagnostics found so far.
 /// Every reading method reports what is wrong and returns nil, so parsing carries on and all problems

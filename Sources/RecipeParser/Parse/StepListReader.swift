@@ -1,4 +1,5 @@
 internal import Yams
+import Suggestions
 
 /// What the step readers need to know about the whole recipe.
 struct StepContext {

@@ -1,4 +1,5 @@
 internal import Yams
+import Suggestions
 
 extension StepReader {
   static let videoKeys = ["path", "fps", "from"]

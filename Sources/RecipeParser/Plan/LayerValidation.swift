@@ -1,3 +1,4 @@
+import Suggestions
 /// Checks every layer a recipe names against the model's dream-layer list, once the model is known.
 ///
 /// A name must be in `layers` (otherwise: `unknown layer 'mixed4x' (did you mean 'mixed4c'?)`); an
