@@ -86,10 +86,16 @@ final class ImageOpsResizeTests: XCTestCase {
         "\(error)", "resize: target size 0x5 is not positive; give a width and height of at least 1")
     }
     XCTAssertThrowsError(try ops.resizeLanczos(image, width: 4, height: -1))
-    XCTAssertThrowsError(try ops.zoom(image, factor: 0.9)) { error in
-      XCTAssertEqual(error as? ImageOpError, .invalidZoomFactor(0.9))
+    XCTAssertThrowsError(try ops.zoom(image, factor: 0)) { error in
+      XCTAssertEqual(error as? ImageOpError, .invalidZoomFactor(0))
+      XCTAssertEqual(
+        "\(error)",
+        "zoom: factor 0.0 is not supported; use a finite factor > 0 (1.01 zooms in by 1%, 0.99 zooms out by 1%)"
+      )
     }
+    XCTAssertThrowsError(try ops.zoom(image, factor: -0.5))
     XCTAssertThrowsError(try ops.zoom(image, factor: .nan))
+    XCTAssertThrowsError(try ops.zoom(image, factor: .infinity))
     XCTAssertThrowsError(try ops.zoom(image, trim: EdgeTrim(top: 4, bottom: 4, left: 0, right: 0))) { error in
       XCTAssertEqual(
         "\(error)",

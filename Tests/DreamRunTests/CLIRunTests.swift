@@ -100,6 +100,24 @@ final class CLIRunTests: XCTestCase {
     XCTAssertTrue(plan.stdout.contains("f0.s7     save       0      missing     out/00.png\n"), plan.stdout)
   }
 
+  /// Zooming out (factor < 1) validates and renders; the border is edge-extended by the engine.
+  func testZoomOutRecipeValidatesAndRenders() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let recipe = TestSupport.tinyRecipe(frames: 2, iterations: 1)
+      .replacingOccurrences(of: "{factor: 1.05}", with: "{factor: 0.9}")
+    XCTAssertTrue(recipe.contains("{factor: 0.9}"))
+    try TestSupport.writeRecipe(recipe, in: folder)
+    let validate = try TestSupport.run(["validate", "recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(validate.status, 0, validate.stderr)
+    XCTAssertEqual(validate.stdout, "recipe.yaml: ok (2 frames, 7 nodes)\n")
+    let run = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(run.status, 0, run.stderr)
+    let files = try TestSupport.files(in: folder.appendingPathComponent("out"))
+    XCTAssertEqual(files.keys.sorted(), ["00.png", "01.png", "clip.avi"])
+  }
+
   func testLayersAndModels() throws {
     let model = try TestSupport.googlenet()
     let folder = try TestSupport.temporaryFolder()

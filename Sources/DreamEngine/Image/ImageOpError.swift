@@ -7,7 +7,7 @@ public enum ImageOpError: Error, Equatable, CustomStringConvertible {
   case invalidSize(operation: String, width: Int, height: Int)
   /// A crop rectangle that does not lie inside the image.
   case cropOutOfBounds(x: Int, y: Int, width: Int, height: Int, imageWidth: Int, imageHeight: Int)
-  /// A zoom factor below 1 (zooming out would need pixels outside the image) or not finite.
+  /// A zoom factor that is not finite or not greater than 0.
   case invalidZoomFactor(Double)
   /// Edge trims that leave no pixel (or are negative).
   case invalidTrim(EdgeTrim, imageWidth: Int, imageHeight: Int)
@@ -29,7 +29,7 @@ public enum ImageOpError: Error, Equatable, CustomStringConvertible {
         + "choose a rectangle inside the image"
     case .invalidZoomFactor(let factor):
       return
-        "zoom: factor \(factor) is not supported; use a finite factor of at least 1 (1.01 zooms in by 1%)"
+        "zoom: factor \(factor) is not supported; use a finite factor > 0 (1.01 zooms in by 1%, 0.99 zooms out by 1%)"
     case .invalidTrim(let trim, let imageWidth, let imageHeight):
       return
         "zoom-trim: trims top \(trim.top) bottom \(trim.bottom) left \(trim.left) right \(trim.right) "

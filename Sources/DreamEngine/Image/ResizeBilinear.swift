@@ -66,21 +66,31 @@ extension ImageOps {
     return resampleBilinear(image, width: width, height: height, x: x, y: y)
   }
 
-  /// Centred zoom by `factor` (>= 1), keeping the size: the centred region of
-  /// (width / factor) x (height / factor) pixels is resized back to width x height.
+  /// Centred zoom by `factor` (> 0), keeping the size. Above 1 the centred region of
+  /// (width / factor) x (height / factor) pixels is resized back to width x height (zoom in);
+  /// below 1 the whole image is shrunk by `factor` around the centre and the border around it is
+  /// filled by edge extension (every sample clamps to the first/last row and column: zoom out).
   ///
-  /// The region is not rounded to whole pixels: each output pixel samples source coordinate
-  /// `size / 2 + (i + 0.5 - size / 2) / factor - 0.5` bilinearly, so repeated small zooms stay
-  /// exactly centred and isotropic. For integer crops (the seed's) use `zoom(_:trim:)`.
+  /// The region is not rounded to whole pixels: each output pixel i (per axis, `size` pixels)
+  /// samples source coordinate `size / 2 + (i + 0.5 - size / 2) / factor - 0.5` bilinearly,
+  /// clamped to `0...size - 1`, so repeated small zooms stay exactly centred and isotropic, and the
+  /// sampling grids of `factor` and `1 / factor` are inverse maps of each other. Factors below
+  /// `1 / (2 * max(width, height))` shrink the image below one pixel; every sample but the centre
+  /// already clamps there, so such factors give that factor's frame (which keeps the arithmetic
+  /// finite). For integer crops (the seed's) use `zoom(_:trim:)`.
+  ///
+  /// - Throws: `ImageOpError.invalidZoomFactor` for a factor that is not finite or not > 0.
   public func zoom(_ image: RGBImage, factor: Double) throws -> RGBImage {
-    guard factor.isFinite, factor >= 1 else { throw ImageOpError.invalidZoomFactor(factor) }
+    guard factor.isFinite, factor > 0 else { throw ImageOpError.invalidZoomFactor(factor) }
     guard image.width >= 1, image.height >= 1 else {
       throw ImageOpError.invalidSize(
         operation: "zoom (source image)", width: image.width, height: image.height)
     }
+    let effective = max(factor, 1 / Double(2 * max(image.width, image.height)))
     func axis(_ size: Int) -> BilinearAxis {
       let n = Double(size)
-      return BilinearAxis(scale: 1 / factor, origin: (n - n / factor) / 2, low: 0, high: size - 1)
+      return BilinearAxis(
+        scale: 1 / effective, origin: (n - n / effective) / 2, low: 0, high: size - 1)
     }
     return resampleBilinear(
       image, width: image.width, height: image.height, x: axis(image.width), y: axis(image.height))

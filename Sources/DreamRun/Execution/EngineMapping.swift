@@ -50,9 +50,11 @@ enum EngineMapping {
   static func problem(with transform: ResolvedTransform, width: Int, height: Int) -> String? {
     switch transform {
     case .zoomFactor(let factor):
-      if factor < 1 {
-        return "zoom factor \(CanonicalNumber.display(factor)) is below 1; zooming out is not supported "
-          + "by the engine yet; use a factor >= 1"
+      // The parser already requires > 0; a schedule cannot leave that range. Kept as a guard so
+      // a bad value is a diagnostic before rendering rather than an engine error mid-run.
+      if !(factor.isFinite && factor > 0) {
+        return "zoom factor \(CanonicalNumber.display(factor)) is not a finite number > 0; "
+          + "use a factor > 0 (below 1 zooms out)"
       }
       return nil
     case .zoomTrim(let top, let bottom, let left, let right):
