@@ -37,3 +37,31 @@ void dr_maxpool_route(float *restrict dx, const float *restrict grad, const int3
     dx[ch] += argmax[ch] == pixel ? grad[ch] : 0.0f;
   }
 }
+
+/* No fused multiply-adds: the results must not depend on which clone runs. */
+#pragma clang fp contract(off)
+#pragma STDC FP_CONTRACT OFF
+
+DR_MULTIVERSION
+void dr_blur_taps4(float *restrict d, const float *a0, const float *b0, const float *a1,
+                   const float *b1, const float *a2, const float *b2, const float *a3,
+                   const float *b3, float w0, float w1, float w2, float w3, long n) {
+  for (long i = 0; i < n; i++) {
+    d[i] = d[i] + w0 * (a0[i] + b0[i]) + w1 * (a1[i] + b1[i]) + w2 * (a2[i] + b2[i]) +
+           w3 * (a3[i] + b3[i]);
+  }
+}
+
+DR_MULTIVERSION
+void dr_blur_tap1(float *restrict d, const float *a, const float *b, float w, long n) {
+  for (long i = 0; i < n; i++) d[i] += w * (a[i] + b[i]);
+}
+
+DR_MULTIVERSION
+void dr_blur_row_taps4(float *restrict d, const float *a, const float *b, float w0, float w1,
+                       float w2, float w3, long n) {
+  for (long i = 0; i < n; i++) {
+    d[i] = d[i] + w0 * (a[i] + b[i]) + w1 * (a[i + 3] + b[i - 3]) + w2 * (a[i + 6] + b[i - 6]) +
+           w3 * (a[i + 9] + b[i - 9]);
+  }
+}

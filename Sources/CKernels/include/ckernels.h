@@ -13,3 +13,17 @@ void dr_maxpool_window(const float *restrict x, int width, int c, int y0, int y1
 /* dx[ch] += grad[ch] where argmax[ch] == pixel, for one (pixel, window) pair. */
 void dr_maxpool_route(float *restrict dx, const float *restrict grad, const int32_t *restrict argmax,
                       int32_t pixel, int c);
+
+/* Gaussian blur taps (DreamEngine/Image/GaussianBlur.swift), same arithmetic order as the Swift
+   loops they replace: d[i] = d[i] + w0*(a0[i]+b0[i]) + ... + w3*(a3[i]+b3[i]). */
+void dr_blur_taps4(float *restrict d, const float *a0, const float *b0, const float *a1,
+                   const float *b1, const float *a2, const float *b2, const float *a3,
+                   const float *b3, float w0, float w1, float w2, float w3, long n);
+
+/* d[i] += w * (a[i] + b[i]) */
+void dr_blur_tap1(float *restrict d, const float *a, const float *b, float w, long n);
+
+/* Width pass on interleaved RGB: d[i] = d[i] + w0*(a[i]+b[i]) + w1*(a[i+3]+b[i-3])
+   + w2*(a[i+6]+b[i-6]) + w3*(a[i+9]+b[i-9]). */
+void dr_blur_row_taps4(float *restrict d, const float *a, const float *b, float w0, float w1,
+                       float w2, float w3, long n);

@@ -1,3 +1,4 @@
+internal import CKernels
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -160,17 +161,14 @@ private func verticalPass(
         let b2 = source + reflectIndex(y + r - k - 2, count: height) * rowLength + s0
         let a3 = source + reflectIndex(y - r + k + 3, count: height) * rowLength + s0
         let b3 = source + reflectIndex(y + r - k - 3, count: height) * rowLength + s0
-        for i in 0..<length {
-          d[i] =
-            d[i] + w0 * (a0[i] + b0[i]) + w1 * (a1[i] + b1[i]) + w2 * (a2[i] + b2[i]) + w3 * (a3[i] + b3[i])
-        }
+        dr_blur_taps4(d, a0, b0, a1, b1, a2, b2, a3, b3, w0, w1, w2, w3, length)
         k += 4
       }
       while k < r {
         let wk = kernel.weights[k]
         let a = source + reflectIndex(y - r + k, count: height) * rowLength + s0
         let b = source + reflectIndex(y + r - k, count: height) * rowLength + s0
-        for i in 0..<length { d[i] += wk * (a[i] + b[i]) }
+        dr_blur_tap1(d, a, b, wk, length)
         k += 1
       }
     }
@@ -213,18 +211,14 @@ private func rowPasses(
         )
         let a = padded + k * 3
         let b = padded + (2 * r - k) * 3
-        for i in 0..<rowLength {
-          line[i] =
-            line[i] + w0 * (a[i] + b[i]) + w1 * (a[i + 3] + b[i - 3]) + w2 * (a[i + 6] + b[i - 6])
-            + w3 * (a[i + 9] + b[i - 9])
-        }
+        dr_blur_row_taps4(line, a, b, w0, w1, w2, w3, rowLength)
         k += 4
       }
       while k < r {
         let wk = kernel.weights[k]
         let a = padded + k * 3
         let b = padded + (2 * r - k) * 3
-        for i in 0..<rowLength { line[i] += wk * (a[i] + b[i]) }
+        dr_blur_tap1(line, a, b, wk, rowLength)
         k += 1
       }
     } else {
