@@ -55,6 +55,9 @@ public final class Executor {
   /// Renders what is not up to date. Throws ``RunError/interrupted(lastFrame:signal:)`` when
   /// `shouldStop` turns true (after the current file, never in the middle of one).
   public func execute() throws(RunError) -> RunSummary {
+    let lock = try RunLock(stateFile: context.stateFile, recipe: context.recipe.source.file)
+    defer { withExtendedLifetime(lock) {} }
+    state = RunState.load(from: context.stateFile)  // as left by whichever run held the lock last
     EngineThreads.set(context.threads)
     let recipe = context.recipe
     let frameCount = recipe.frames.value
