@@ -30,7 +30,8 @@ struct DreamBench: ParsableCommand {
   var profile = false
 
   @Option(help: "Input photo for the seed zoom frame (resized to 800x450).")
-  var image: String = ProcessInfo.processInfo.environment["DREAM_IMAGES"].map { $0 + "/chelsea.png" }
+  var image: String =
+    ProcessInfo.processInfo.environment["DREAM_IMAGES"].map { $0 + "/chelsea.png" }
     ?? "../shared/images/chelsea.png"
 
   @Flag(help: "Only the seed zoom frame (skip the network table).")
@@ -40,7 +41,11 @@ struct DreamBench: ParsableCommand {
     if let threads { EngineThreads.set(threads) }
     print("threads: \(EngineThreads.count)")
     let (sgemm, sgemmCPU) = measureSgemmGFLOPS(m: 2048, n: 2048, k: 2048, repeats: 4)
-    print(String(format: "sgemm 2048^3: %.1f GFLOPS wall, %.1f GFLOPS per CPU-second (references for the ratios below)", sgemm, sgemmCPU))
+    print(
+      String(
+        format:
+          "sgemm 2048^3: %.1f GFLOPS wall, %.1f GFLOPS per CPU-second (references for the ratios below)",
+        sgemm, sgemmCPU))
     if !frameOnly {
       try networkTable(sgemm: sgemm, sgemmCPU: sgemmCPU)
     }
@@ -51,7 +56,9 @@ struct DreamBench: ParsableCommand {
 
   func networkTable(sgemm: Double, sgemmCPU: Double) throws {
     print("")
-    print("| model | layer | size | fwd+bwd ms | GFLOPS | ratio to sgemm (wall) | ratio (CPU time) | peak RSS MB |")
+    print(
+      "| model | layer | size | fwd+bwd ms | GFLOPS | ratio to sgemm (wall) | ratio (CPU time) | peak RSS MB |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     let cases: [(String, String)] = [
       ("googlenet.pb", "inception_4c/output"), ("inception_v3.pb", "mixed_5/join"),

@@ -75,7 +75,8 @@ extension DreamBench {
     print("seed zoom frame (800x450, \(layer), 20 iterations x 2 scales, tile 400):")
     print(
       String(
-        format: "  %.2f s per frame (best of %d; all: %@); gradients %.0f%% of it at %.2f of sgemm; peak RSS %.0f MB",
+        format:
+          "  %.2f s per frame (best of %d; all: %@); gradients %.0f%% of it at %.2f of sgemm; peak RSS %.0f MB",
         times[best], times.count, times.map { String(format: "%.2f", $0) }.joined(separator: ", "),
         gradientShare[best] * 100, ratios[best], peakRSSMegabytes()))
   }

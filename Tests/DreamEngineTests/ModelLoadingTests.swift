@@ -13,7 +13,9 @@ final class ModelLoadingTests: XCTestCase {
     b.conv("stem", input: "pre/sub", kh: 3, kw: 3, cin: 3, cout: 4, stride: 2)
     b.conv("block/a", input: "stem", kh: 1, kw: 1, cin: 4, cout: 2)
     b.conv("block/b", input: "stem", kh: 3, kw: 3, cin: 4, cout: 3, padding: "VALID", seed: 5)
-    b.node("block/pool", "MaxPool", inputs: ["stem"], attrs: ["ksize": .ints([1, 3, 3, 1]), "strides": .ints([1, 1, 1, 1]), "padding": .string("VALID")])
+    b.node(
+      "block/pool", "MaxPool", inputs: ["stem"],
+      attrs: ["ksize": .ints([1, 3, 3, 1]), "strides": .ints([1, 1, 1, 1]), "padding": .string("VALID")])
     b.node("block/axis", "Const", attrs: ["value": .intTensor(dims: [], ints: [3])])
     b.node("block/output", "ConcatV2", inputs: ["block/b", "block/pool", "block/axis"])
     b.node("head", "Softmax", inputs: ["block/output"])
@@ -36,7 +38,9 @@ final class ModelLoadingTests: XCTestCase {
     XCTAssertEqual(try model.resolve(.index(1)), "block/output")
     XCTAssertEqual(try model.resolve(.name("stem:0")), "stem")
     // stem: SAME stride 2 -> ceil(n/2); block: VALID 3x3 -> -2.
-    XCTAssertEqual(try model.layerShapes(["block/output"], width: 20, height: 11), [TensorShape(height: 4, width: 8, channels: 7)])
+    XCTAssertEqual(
+      try model.layerShapes(["block/output"], width: 20, height: 11),
+      [TensorShape(height: 4, width: 8, channels: 7)])
     XCTAssertEqual(try model.minimumInputSize(for: ["block/output"]), 5)
     XCTAssertEqual(try model.minimumInputSize(for: ["stem"]), 1)
     // The unsupported Softmax after the block does not matter until someone dreams past it.
@@ -51,7 +55,8 @@ final class ModelLoadingTests: XCTestCase {
     XCTAssertEqual(network.minimumInputSize, 5)
     XCTAssertEqual(
       message { _ = try network.lossAndGradient(of: RGBImage(width: 4, height: 9)) },
-      "tiny.pb: a 4x9 image is too small for layer 'block/output': it needs at least 5x5 pixels; use a larger image or a lower layer")
+      "tiny.pb: a 4x9 image is too small for layer 'block/output': it needs at least 5x5 pixels; use a larger image or a lower layer"
+    )
     XCTAssertNoThrow(try network.lossAndGradient(of: RGBImage(width: 5, height: 5, fill: 30)))
   }
 
@@ -59,9 +64,14 @@ final class ModelLoadingTests: XCTestCase {
     let good = tinyGraph().data
     XCTAssertEqual(
       message { _ = try Model(data: Data(), file: "empty.pb") },
-      "empty.pb: not a TensorFlow GraphDef (.pb) file (the file is empty); check the path, or re-download the model if the file is truncated")
-    XCTAssertTrue(message { _ = try Model(data: good.prefix(good.count - 7), file: "cut.pb") }.hasPrefix("cut.pb: not a TensorFlow GraphDef (.pb) file (protobuf decoding failed"))
-    XCTAssertTrue(message { _ = try Model(data: Data("GIF89a just some text".utf8), file: "pic.gif") }.hasPrefix("pic.gif: not a TensorFlow GraphDef"))
+      "empty.pb: not a TensorFlow GraphDef (.pb) file (the file is empty); check the path, or re-download the model if the file is truncated"
+    )
+    XCTAssertTrue(
+      message { _ = try Model(data: good.prefix(good.count - 7), file: "cut.pb") }.hasPrefix(
+        "cut.pb: not a TensorFlow GraphDef (.pb) file (protobuf decoding failed"))
+    XCTAssertTrue(
+      message { _ = try Model(data: Data("GIF89a just some text".utf8), file: "pic.gif") }.hasPrefix(
+        "pic.gif: not a TensorFlow GraphDef"))
     var corrupted = [UInt8](good)
     for i in stride(from: 40, to: corrupted.count, by: 97) { corrupted[i] ^= 0xFF }
     XCTAssertTrue(message { _ = try Model(data: Data(corrupted), file: "bad.pb") }.hasPrefix("bad.pb: "))
@@ -88,7 +98,9 @@ final class ModelLoadingTests: XCTestCase {
     var dilated = GraphBuilder()
     dilated.node("input", "Placeholder")
     dilated.const("w", dims: [1, 1, 3, 1], [1, 1, 1])
-    dilated.node("c", "Conv2D", inputs: ["input", "w"], attrs: ["strides": .ints([1, 1, 1, 1]), "padding": .string("EXPLICIT")])
+    dilated.node(
+      "c", "Conv2D", inputs: ["input", "w"],
+      attrs: ["strides": .ints([1, 1, 1, 1]), "padding": .string("EXPLICIT")])
     let m2 = try Model(data: dilated.data, file: "e.pb")
     XCTAssertEqual(
       message { _ = try Network(model: m2, objective: .meanSquare("c")) },
@@ -97,19 +109,25 @@ final class ModelLoadingTests: XCTestCase {
     var duplicate = GraphBuilder()
     duplicate.node("input", "Placeholder")
     duplicate.node("input", "Placeholder")
-    XCTAssertEqual(message { _ = try Model(data: duplicate.data, file: "dup.pb") }, "dup.pb: two nodes are named 'input'; the GraphDef is corrupt")
+    XCTAssertEqual(
+      message { _ = try Model(data: duplicate.data, file: "dup.pb") },
+      "dup.pb: two nodes are named 'input'; the GraphDef is corrupt")
   }
 
   func testUnknownLayerSuggestsAName() throws {
     let model = try Model(data: tinyGraph().data, file: "tiny.pb")
     XCTAssertEqual(
       message { _ = try model.resolve(.name("block/ouput")) },
-      "tiny.pb: no layer named 'block/ouput' (did you mean 'block/output'?); `dream-run layers MODEL` lists the dream layers")
+      "tiny.pb: no layer named 'block/ouput' (did you mean 'block/output'?); `dream-run layers MODEL` lists the dream layers"
+    )
     XCTAssertEqual(
       message { _ = try model.resolve(.index(2)) },
-      "tiny.pb: layer index 2 is out of range: the model has 2 dream layers (0...1); `dream-run layers MODEL` lists them")
+      "tiny.pb: layer index 2 is out of range: the model has 2 dream layers (0...1); `dream-run layers MODEL` lists them"
+    )
     XCTAssertEqual(
-      message { _ = try Network(model: model, objective: Objective(terms: [.init(layer: "stem", channels: [4])])) },
+      message {
+        _ = try Network(model: model, objective: Objective(terms: [.init(layer: "stem", channels: [4])]))
+      },
       "tiny.pb: layer 'stem' has 4 channels (0...3); channel 4 does not exist")
   }
 
@@ -117,8 +135,10 @@ final class ModelLoadingTests: XCTestCase {
     let googlenet = try Model(contentsOf: try SharedData.model("googlenet.pb"))
     XCTAssertEqual(
       googlenet.dreamLayers.map(\.name),
-      ["conv1/7x7_s2", "conv2/3x3_reduce", "conv2/3x3", "inception_3a/output", "inception_3b/output",
-       "inception_4a/output", "inception_4b/output", "inception_4c/output"])
+      [
+        "conv1/7x7_s2", "conv2/3x3_reduce", "conv2/3x3", "inception_3a/output", "inception_3b/output",
+        "inception_4a/output", "inception_4b/output", "inception_4c/output",
+      ])
     XCTAssertEqual(googlenet.dreamLayers.map(\.channels), [64, 64, 192, 256, 480, 512, 512, 512])
     XCTAssertEqual(try googlenet.minimumInputSize(for: ["inception_4c/output"]), 1)
 
@@ -126,12 +146,17 @@ final class ModelLoadingTests: XCTestCase {
     XCTAssertEqual(v3.dreamLayers.count, 14)
     XCTAssertEqual(v3.dreamLayers.first?.name, "conv")
     XCTAssertEqual(v3.dreamLayers.last?.name, "mixed_8/join")
-    XCTAssertEqual(v3.dreamLayers.map(\.channels), [32, 32, 64, 80, 192, 256, 288, 288, 768, 768, 768, 768, 768, 1280])
-    let minimums = try ["conv", "conv_2", "conv_4", "mixed_2/join", "mixed_3/join", "mixed_7/join", "mixed_8/join"].map {
+    XCTAssertEqual(
+      v3.dreamLayers.map(\.channels), [32, 32, 64, 80, 192, 256, 288, 288, 768, 768, 768, 768, 768, 1280])
+    let minimums = try [
+      "conv", "conv_2", "conv_4", "mixed_2/join", "mixed_3/join", "mixed_7/join", "mixed_8/join",
+    ].map {
       try v3.minimumInputSize(for: [$0])
     }
     XCTAssertEqual(minimums, [3, 7, 19, 27, 43, 43, 75])
-    XCTAssertEqual(try v3.layerShapes(["mixed_8/join"], width: 299, height: 299), [TensorShape(height: 8, width: 8, channels: 1280)])
+    XCTAssertEqual(
+      try v3.layerShapes(["mixed_8/join"], width: 299, height: 299),
+      [TensorShape(height: 8, width: 8, channels: 1280)])
   }
 
   func testSameThreadCountIsBitIdenticalRunToRun() throws {
@@ -150,7 +175,8 @@ final class ModelLoadingTests: XCTestCase {
     let network = try Network(model: model, objective: .meanSquare("inception_3a/output"))
     var rng = TestRandom(seed: 13)
     let images = [(61, 45), (120, 77), (33, 90)].map { w, h in
-      RGBImage(width: w, height: h, pixels: rng.tensor(TensorShape(height: h, width: w, channels: 3), 0, 255).values)
+      RGBImage(
+        width: w, height: h, pixels: rng.tensor(TensorShape(height: h, width: w, channels: 3), 0, 255).values)
     }
     let previous = EngineThreads.count
     defer { EngineThreads.set(previous) }
@@ -170,14 +196,17 @@ final class ModelLoadingTests: XCTestCase {
     let b = try Network(model: model, objective: .meanSquare("inception_3b/output")).lossAndGradient(x)
     let both = try Network(
       model: model,
-      objective: Objective(terms: [.init(layer: "inception_3a/output", weight: 2), .init(layer: "inception_3b/output", weight: 0.5)])
+      objective: Objective(terms: [
+        .init(layer: "inception_3a/output", weight: 2), .init(layer: "inception_3b/output", weight: 0.5),
+      ])
     ).lossAndGradient(x)
     XCTAssertEqual(Double(both.loss), Double(2 * a.loss + 0.5 * b.loss), accuracy: 1e-3 * Double(both.loss))
     let combined = zip(a.gradient.values, b.gradient.values).map { 2 * $0 + 0.5 * $1 }
     XCTAssertLessThan(relativeL2(both.gradient.values, combined), 1e-5)
 
     // A channel subset is the same as the mean over those channels only.
-    let sub = try Network(model: model, objective: Objective(terms: [.init(layer: "inception_3a/output", channels: [3, 7])]))
+    let sub = try Network(
+      model: model, objective: Objective(terms: [.init(layer: "inception_3a/output", channels: [3, 7])]))
     let acts = try sub.forward(x)["inception_3a/output"]!
     var expected = 0.0
     let c = acts.shape.channels
@@ -187,7 +216,9 @@ final class ModelLoadingTests: XCTestCase {
     expected /= Double(acts.shape.height * acts.shape.width * 2)
     XCTAssertEqual(Double(try sub.lossAndGradient(x).loss), expected, accuracy: 1e-4 * expected)
     // The mean objective's gradient is the same as d mean(a)/dx computed by the network.
-    let mean = try Network(model: model, objective: Objective(terms: [.init(layer: "conv1/7x7_s2", reduction: .mean)])).lossAndGradient(x)
+    let mean = try Network(
+      model: model, objective: Objective(terms: [.init(layer: "conv1/7x7_s2", reduction: .mean)])
+    ).lossAndGradient(x)
     XCTAssertGreaterThan(mean.loss, 0)
   }
 }

@@ -84,11 +84,14 @@ final class OpGradientTests: XCTestCase {
         let fast = conv.forward(x)
         let naive = conv.naiveForward(x)
         XCTAssertEqual(fast.shape, naive.shape)
-        XCTAssertLessThan(relativeL2(fast.values, naive.values), 1e-6, "forward \(kh)x\(kw)/\(sh) \(padding) \(h)x\(w)")
+        XCTAssertLessThan(
+          relativeL2(fast.values, naive.values), 1e-6, "forward \(kh)x\(kw)/\(sh) \(padding) \(h)x\(w)")
         let dy = rng.tensor(fast.shape)
-        let fastDx = conv.backward(inputShape: x.shape, y: fast, dy: Tensor(shape: dy.shape, values: dy.values))
+        let fastDx = conv.backward(
+          inputShape: x.shape, y: fast, dy: Tensor(shape: dy.shape, values: dy.values))
         let naiveDx = conv.naiveBackward(inputShape: x.shape, y: naive, dy: dy)
-        XCTAssertLessThan(relativeL2(fastDx.values, naiveDx.values), 1e-6, "backward \(kh)x\(kw)/\(sh) \(padding) \(h)x\(w)")
+        XCTAssertLessThan(
+          relativeL2(fastDx.values, naiveDx.values), 1e-6, "backward \(kh)x\(kw)/\(sh) \(padding) \(h)x\(w)")
       }
     }
   }
@@ -128,7 +131,8 @@ final class OpGradientTests: XCTestCase {
   func testLRNGradients() {
     var rng = TestRandom(seed: 3)
     for lrn in [
-      LRN(depthRadius: 2, bias: 2, alpha: 0.1, beta: 0.5), LRN(depthRadius: 5, bias: 1, alpha: 1e-2, beta: 0.75),
+      LRN(depthRadius: 2, bias: 2, alpha: 0.1, beta: 0.5),
+      LRN(depthRadius: 5, bias: 1, alpha: 1e-2, beta: 0.75),
     ] {
       let x = rng.tensor(TensorShape(height: 3, width: 4, channels: 9), -2, 2)
       checkGradient(

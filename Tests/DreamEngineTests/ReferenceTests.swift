@@ -28,7 +28,8 @@ final class ReferenceTests: XCTestCase {
     let actError = relativeL2(a.values, act.values)
     let (_, g) = try network.lossAndGradient(x)
     let gradError = relativeL2(g.values, grad.values)
-    print(String(format: "reference %@: activation rel L2 %.2e, gradient rel L2 %.2e", tag, actError, gradError))
+    print(
+      String(format: "reference %@: activation rel L2 %.2e, gradient rel L2 %.2e", tag, actError, gradError))
     XCTAssertLessThanOrEqual(actError, 1e-4, "activation of \(tag)")
     if gradError <= 1e-3 { return }
     // A max-pool window whose top two values are ~1 ulp apart routes its gradient by float
@@ -38,8 +39,12 @@ final class ReferenceTests: XCTestCase {
     // only inside the window's receptive field, so it is accepted when, after masking at most
     // three 32x32 patches around the worst errors, the rest is within tolerance and the whole
     // gradient still points the same way (cosine > 0.99999).
-    let (masked, patches, cosine) = errorOutsideWorstPatches(g.values, grad.values, width: shape.width, patch: 32, maximum: 3)
-    print(String(format: "  %@: near-tie flips; outside %d worst 32x32 patches rel L2 %.2e, cosine %.8f", tag, patches, masked, cosine))
+    let (masked, patches, cosine) = errorOutsideWorstPatches(
+      g.values, grad.values, width: shape.width, patch: 32, maximum: 3)
+    print(
+      String(
+        format: "  %@: near-tie flips; outside %d worst 32x32 patches rel L2 %.2e, cosine %.8f", tag, patches,
+        masked, cosine))
     XCTAssertLessThanOrEqual(gradError, 3e-3, "input gradient of \(tag)")
     XCTAssertLessThanOrEqual(masked, 1e-3, "input gradient of \(tag) outside the near-tie patches")
     XCTAssertGreaterThan(cosine, 0.99999, "input gradient direction of \(tag)")

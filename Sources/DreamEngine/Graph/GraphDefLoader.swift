@@ -18,7 +18,9 @@ struct ConstTensor: Sendable {
 
 /// Reads a frozen GraphDef (.pb) into nodes and constants.
 enum GraphDefLoader {
-  static func load(contentsOf url: URL) throws(ModelError) -> (nodes: [GraphNode], consts: [String: ConstTensor]) {
+  static func load(contentsOf url: URL) throws(ModelError) -> (
+    nodes: [GraphNode], consts: [String: ConstTensor]
+  ) {
     let file = url.path
     let data: Data
     do {
@@ -31,7 +33,9 @@ enum GraphDefLoader {
     return try parse(data, file: file)
   }
 
-  static func parse(_ data: Data, file: String) throws(ModelError) -> (nodes: [GraphNode], consts: [String: ConstTensor]) {
+  static func parse(_ data: Data, file: String) throws(ModelError) -> (
+    nodes: [GraphNode], consts: [String: ConstTensor]
+  ) {
     if data.isEmpty { throw .notAGraphDef(file: file, reason: "the file is empty") }
     let graph: Dreamrun_Tf_GraphDef
     do {
@@ -117,7 +121,8 @@ enum GraphDefLoader {
         values.withUnsafeMutableBytes { dst in
           t.tensorContent.withUnsafeBytes { src in dst.copyMemory(from: src) }
         }
-        return ConstTensor(dims: dims, values: values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) })
+        return ConstTensor(
+          dims: dims, values: values.map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) })
       }
       return ConstTensor(dims: dims, values: try expand(t.floatVal))
     case .dtInt32:

@@ -57,7 +57,8 @@ extension Model {
     var names: [String]
     if let explicit {
       for n in explicit where index[n] == nil {
-        throw .unknownLayer(file: file, layer: n, suggestion: Suggestion.closest(to: n, in: nodes.map(\.name)))
+        throw .unknownLayer(
+          file: file, layer: n, suggestion: Suggestion.closest(to: n, in: nodes.map(\.name)))
       }
       names = explicit
     } else {

@@ -32,7 +32,9 @@ public final class Model: @unchecked Sendable {
     try self.init(file: file, nodes: nodes, consts: consts, dreamLayers: names)
   }
 
-  init(file: String, nodes: [GraphNode], consts: [String: ConstTensor], dreamLayers names: [String]?) throws(ModelError) {
+  init(file: String, nodes: [GraphNode], consts: [String: ConstTensor], dreamLayers names: [String]?)
+    throws(ModelError)
+  {
     self.file = file
     self.nodes = nodes
     self.consts = consts
@@ -51,7 +53,9 @@ public final class Model: @unchecked Sendable {
     dreamLayers = try detectDreamLayers(explicit: names)
   }
 
-  private static func topologicalOrder(_ nodes: [GraphNode], index: [String: Int], file: String) throws(ModelError) -> [Int] {
+  private static func topologicalOrder(_ nodes: [GraphNode], index: [String: Int], file: String)
+    throws(ModelError) -> [Int]
+  {
     var indegree = [Int](repeating: 0, count: nodes.count)
     var consumers = [[Int]](repeating: [], count: nodes.count)
     for (i, n) in nodes.enumerated() {

@@ -49,7 +49,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
         "\(file): layer index \(index) is out of range: the model has \(count) dream layers "
         + "(0...\(count - 1)); `dream-run layers MODEL` lists them"
     case .badChannels(let file, let layer, let channel, let count):
-      return "\(file): layer '\(layer)' has \(count) channels (0...\(count - 1)); channel \(channel) does not exist"
+      return
+        "\(file): layer '\(layer)' has \(count) channels (0...\(count - 1)); channel \(channel) does not exist"
     case .inputTooSmall(let file, let width, let height, let layer, let minimum):
       return
         "\(file): a \(width)x\(height) image is too small for layer '\(layer)': "

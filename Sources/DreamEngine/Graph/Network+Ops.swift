@@ -2,7 +2,8 @@
 /// not compile until both passes know it.
 extension Network {
   /// The op's output; for MaxPool with `recordArgmax`, also the argmax its backward pass needs.
-  static func forward(_ op: NetworkPlan.Op, _ inputs: [Tensor], recordArgmax: Bool) -> (Tensor, IndexBuffer?) {
+  static func forward(_ op: NetworkPlan.Op, _ inputs: [Tensor], recordArgmax: Bool) -> (Tensor, IndexBuffer?)
+  {
     switch op {
     case .pool(let pool) where pool.kind == .max && recordArgmax:
       let (y, argmax) = pool.forwardRecordingArgmax(inputs[0])

@@ -85,7 +85,9 @@ public final class Network: GradientSource {
     let network = UncheckedSendableBox(self)
     let inputs = UncheckedSendableBox(images)
     DispatchQueue.concurrentPerform(iterations: images.count) { i in
-      results.set(i, Result { try EngineThreads.runSerially { try network.value.lossAndGradient(of: inputs.value[i]) } })
+      results.set(
+        i, Result { try EngineThreads.runSerially { try network.value.lossAndGradient(of: inputs.value[i]) } }
+      )
     }
     return try results.values()
   }
@@ -120,10 +122,12 @@ public final class Network: GradientSource {
       let t0 = profile == nil ? 0 : MonotonicClock.now()
       (acts[step.output], argmaxes[s]) = Self.forward(step.op, ins, recordArgmax: backward)
       if let profile, let out = acts[step.output] {
-        profile.add("forward \(step.op.kindName)", MonotonicClock.now() - t0, flops: step.op.flops(output: out.shape))
+        profile.add(
+          "forward \(step.op.kindName)", MonotonicClock.now() - t0, flops: step.op.flops(output: out.shape))
       }
       if backward {
-        for i in step.inputs where lastForwardUse[i] == s && !keptForBackward[i] && i != NetworkPlan.inputSlot {
+        for i in step.inputs where lastForwardUse[i] == s && !keptForBackward[i] && i != NetworkPlan.inputSlot
+        {
           acts[i] = nil
         }
       }
@@ -144,9 +148,11 @@ public final class Network: GradientSource {
       let ins = step.inputs.map { acts[$0] }
       let inShapes = step.inputs.map { shape(of: $0, acts: acts, shapes: shapes) }
       let t0 = profile == nil ? 0 : MonotonicClock.now()
-      let dxs = Self.backward(step.op, inputs: ins, inputShapes: inShapes, output: acts[step.output], argmax: argmaxes[s], dy: dy)
+      let dxs = Self.backward(
+        step.op, inputs: ins, inputShapes: inShapes, output: acts[step.output], argmax: argmaxes[s], dy: dy)
       argmaxes[s] = nil
-      profile?.add("backward \(step.op.kindName)", MonotonicClock.now() - t0, flops: step.op.flops(output: dy.shape))
+      profile?.add(
+        "backward \(step.op.kindName)", MonotonicClock.now() - t0, flops: step.op.flops(output: dy.shape))
       acts[step.output] = nil
       for (slot, dx) in zip(step.inputs, dxs) {
         if let existing = grads[slot] {
@@ -177,7 +183,8 @@ extension Network {
     for step in plan.steps {
       guard case .conv(let conv) = step.op else { continue }
       let out = shapes[step.output]
-      let macs = Double(out.height * out.width * out.channels) * Double(conv.kernelH * conv.kernelW * conv.inChannels)
+      let macs =
+        Double(out.height * out.width * out.channels) * Double(conv.kernelH * conv.kernelW * conv.inChannels)
       flops += 2 * macs
       // The first conv's input gradient is still needed (it is the image gradient).
       if backward { flops += 2 * macs }
@@ -189,15 +196,15 @@ extension Network {
 /// One result per index, filled from concurrent workers (each index written once).
 final class ResultSlots<T>: @unchecked Sendable {
   private var slots: [Result<T, any Error>?]
-  private let lock = DispatchQueue(label: "dream-run.results")
+  private let lock = QueueLock("dream-run.results")
 
   init(count: Int) { slots = Array(repeating: nil, count: count) }
 
-  func set(_ i: Int, _ r: Result<T, any Error>) { lock.sync { slots[i] = r } }
+  func set(_ i: Int, _ r: Result<T, any Error>) { lock.withLock { slots[i] = r } }
 
   /// The values in order, or the first (lowest-index) error.
   func values() throws -> [T] {
-    try lock.sync { slots }.map { slot in
+    try lock.withLock { slots }.map { slot in
       guard let slot else { preconditionFailure("ResultSlots: a result is missing") }
       return try slot.get()
     }

@@ -67,7 +67,9 @@ struct NetworkPlan: Sendable {
           steps[s].node = node.name
           slotOf[node.name] = steps[s].output
         } else {
-          slotOf[node.name] = append(.biasRelu(BiasRelu(bias: bias, relu: false)), [try slot(input, slotOf, node)], node.name, &producer)
+          slotOf[node.name] = append(
+            .biasRelu(BiasRelu(bias: bias, relu: false)), [try slot(input, slotOf, node)], node.name,
+            &producer)
         }
       case .relu(let input):
         if let s = fusable(input), case .conv(var conv) = steps[s].op, !conv.relu {
@@ -80,7 +82,8 @@ struct NetworkPlan: Sendable {
           steps[s].node = node.name
           slotOf[node.name] = steps[s].output
         } else {
-          slotOf[node.name] = append(.biasRelu(BiasRelu(bias: nil, relu: true)), [try slot(input, slotOf, node)], node.name, &producer)
+          slotOf[node.name] = append(
+            .biasRelu(BiasRelu(bias: nil, relu: true)), [try slot(input, slotOf, node)], node.name, &producer)
         }
       case .op(let op, let inputs):
         var slots: [Int] = []
@@ -105,7 +108,8 @@ struct NetworkPlan: Sendable {
     return s
   }
 
-  private mutating func append(_ op: Op, _ inputs: [Int], _ node: String, _ producer: inout [Int: Int]) -> Int {
+  private mutating func append(_ op: Op, _ inputs: [Int], _ node: String, _ producer: inout [Int: Int]) -> Int
+  {
     let out = slotCount
     slotCount += 1
     producer[out] = steps.count
@@ -149,7 +153,8 @@ struct NetworkPlan: Sendable {
         out = s
       case .affine(let affine):
         guard affine.broadcastable(to: ins[0].channels) else {
-          throw .badNode(file: file, node: step.node, op: "Sub/Mul/Add", problem: "constant does not broadcast")
+          throw .badNode(
+            file: file, node: step.node, op: "Sub/Mul/Add", problem: "constant does not broadcast")
         }
         out = ins[0]
       }

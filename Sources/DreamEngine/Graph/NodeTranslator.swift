@@ -127,7 +127,8 @@ struct NodeTranslator {
       let affine: Affine
       switch node.op {
       case "Sub":
-        affine = constFirst ? Affine(scale: [-1], shift: c.values) : Affine(scale: one, shift: c.values.map { -$0 })
+        affine =
+          constFirst ? Affine(scale: [-1], shift: c.values) : Affine(scale: one, shift: c.values.map { -$0 })
       case "Mul":
         affine = Affine(scale: c.values, shift: zero)
       default:

@@ -18,7 +18,8 @@ public struct Objective: Equatable, Sendable {
     public var channels: [Int]?
     public var weight: Float
 
-    public init(layer: String, reduction: Reduction = .meanSquare, channels: [Int]? = nil, weight: Float = 1) {
+    public init(layer: String, reduction: Reduction = .meanSquare, channels: [Int]? = nil, weight: Float = 1)
+    {
       self.layer = layer
       self.reduction = reduction
       self.channels = channels

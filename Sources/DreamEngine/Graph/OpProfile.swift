@@ -7,10 +7,10 @@ public final class OpProfile: @unchecked Sendable {
 
   public init() {}
 
-  private let lock = DispatchQueue(label: "dream-run.profile")
+  private let lock = QueueLock("dream-run.profile")
 
   func add(_ key: String, _ s: Double, flops f: Double = 0) {
-    lock.sync {
+    lock.withLock {
       seconds[key, default: 0] += s
       flops[key, default: 0] += f
     }
@@ -22,7 +22,8 @@ public final class OpProfile: @unchecked Sendable {
     return seconds.sorted { $0.value > $1.value }.map {
       let f = flops[$0.key] ?? 0
       let rate = f > 0 ? ", \(Int((f / $0.value / 1e9).rounded())) GFLOPS" : ""
-      return "  \($0.key): \(Int(($0.value * 1000).rounded())) ms (\(Int(($0.value / max(total, 1e-9) * 100).rounded()))%\(rate))"
+      return
+        "  \($0.key): \(Int(($0.value * 1000).rounded())) ms (\(Int(($0.value / max(total, 1e-9) * 100).rounded()))%\(rate))"
     }.joined(separator: "\n")
   }
 }

@@ -43,7 +43,7 @@ public enum EngineThreads {
 
 private final class ThreadCountBox: @unchecked Sendable {
   private var value: Int = 0
-  private let lock = NSLockLike()
+  private let lock = QueueLock("dream-run.threads")
   func get() -> Int {
     lock.withLock {
       if value == 0 {
@@ -61,10 +61,12 @@ private final class ThreadCountBox: @unchecked Sendable {
   }
 }
 
-/// A tiny mutex built on a serial dispatch queue (Foundation-free).
-private final class NSLockLike: @unchecked Sendable {
-  private let queue = DispatchQueue(label: "dream-run.threads")
-  func withLock<T>(_ body: () -> T) -> T { queue.sync(execute: body) }
+/// A small mutex on a serial dispatch queue, shared by the engine's few pieces of global state
+/// (thread count, scratch buffers, concurrent results, profiles).
+final class QueueLock: @unchecked Sendable {
+  private let queue: DispatchQueue
+  init(_ label: String) { queue = DispatchQueue(label: label) }
+  func withLock<T>(_ body: () throws -> T) rethrows -> T { try queue.sync(execute: body) }
 }
 
 /// Runs `body` over `0..<count` split into at most `EngineThreads.count` contiguous chunks.

@@ -11,11 +11,11 @@ enum ScratchPool {
   }
 
   private static let slots = Slots()
-  private static let lock = DispatchQueue(label: "dream-run.scratch")
+  private static let lock = QueueLock("dream-run.scratch")
 
   /// Runs `body` with at least `count` floats of scratch (contents undefined).
   static func withScratch<R>(_ count: Int, _ body: (UnsafeMutablePointer<Float>) -> R) -> R {
-    let lease: (Int, FloatBuffer)? = lock.sync {
+    let lease: (Int, FloatBuffer)? = lock.withLock {
       guard let i = slots.busy.firstIndex(of: false) else { return nil }
       slots.busy[i] = true
       if let b = slots.buffers[i], b.count >= count { return (i, b) }
@@ -27,7 +27,7 @@ enum ScratchPool {
       let own = FloatBuffer(uninitialized: count)
       return body(own.base)
     }
-    defer { lock.sync { slots.busy[index] = false } }
+    defer { lock.withLock { slots.busy[index] = false } }
     return body(buffer.base)
   }
 }

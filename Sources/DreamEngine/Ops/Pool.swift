@@ -166,4 +166,3 @@ public struct Pool: Sendable {
     return Tensor(shape: inputShape, storage: dx)
   }
 }
-

@@ -53,7 +53,10 @@ struct GraphBuilder {
       let content = floats.flatMap { f in withUnsafeBytes(of: f.bitPattern.littleEndian) { Array($0) } }
       return field(8, bytes: field(1, varint: 1) + field(2, bytes: shape(dims)) + field(4, bytes: content))
     case .intTensor(let dims, let ints):
-      return field(8, bytes: field(1, varint: 3) + field(2, bytes: shape(dims)) + field(7, bytes: ints.flatMap { varint(UInt64(UInt32(bitPattern: $0))) }))
+      return field(
+        8,
+        bytes: field(1, varint: 3) + field(2, bytes: shape(dims))
+          + field(7, bytes: ints.flatMap { varint(UInt64(UInt32(bitPattern: $0))) }))
     }
   }
 
@@ -62,7 +65,9 @@ struct GraphBuilder {
     for input in inputs { bytes += GraphBuilder.field(3, bytes: Array(input.utf8)) }
     for (key, value) in attrs.sorted(by: { $0.key < $1.key }) {
       bytes += GraphBuilder.field(
-        5, bytes: GraphBuilder.field(1, bytes: Array(key.utf8)) + GraphBuilder.field(2, bytes: GraphBuilder.encode(value)))
+        5,
+        bytes: GraphBuilder.field(1, bytes: Array(key.utf8))
+          + GraphBuilder.field(2, bytes: GraphBuilder.encode(value)))
     }
     nodes.append(bytes)
   }
@@ -77,11 +82,15 @@ struct GraphBuilder {
     _ name: String, input: String, kh: Int, kw: Int, cin: Int, cout: Int, stride: Int = 1,
     padding: String = "SAME", seed: Int = 1
   ) {
-    const("\(name)/weights", dims: [kh, kw, cin, cout], (0..<(kh * kw * cin * cout)).map { Float(($0 * 37 + seed) % 17) / 17 - 0.45 })
+    const(
+      "\(name)/weights", dims: [kh, kw, cin, cout],
+      (0..<(kh * kw * cin * cout)).map { Float(($0 * 37 + seed) % 17) / 17 - 0.45 })
     const("\(name)/biases", dims: [cout], (0..<cout).map { Float($0) * 0.01 })
     node(
       "\(name)/conv", "Conv2D", inputs: [input, "\(name)/weights"],
-      attrs: ["strides": .ints([1, stride, stride, 1]), "padding": .string(padding), "data_format": .string("NHWC")])
+      attrs: [
+        "strides": .ints([1, stride, stride, 1]), "padding": .string(padding), "data_format": .string("NHWC"),
+      ])
     node("\(name)/bias", "BiasAdd", inputs: ["\(name)/conv", "\(name)/biases"])
     node(name, "Relu", inputs: ["\(name)/bias"])
   }

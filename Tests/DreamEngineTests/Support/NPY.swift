@@ -36,7 +36,8 @@ enum NPY {
     guard header.contains("'descr': '<f4'"), header.contains("'fortran_order': False") else {
       throw Failure.bad(url.path, "expected <f4 C-order, header \(header)")
     }
-    guard let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")")
+    guard let open = header.range(of: "'shape': ("),
+      let close = header[open.upperBound...].firstIndex(of: ")")
     else { throw Failure.bad(url.path, "no shape in header") }
     let shape = header[open.upperBound..<close].split(separator: ",").compactMap {
       Int($0.trimmingCharacters(in: .whitespaces))
