@@ -112,51 +112,31 @@ public struct Pool: Sendable {
     let dys = dy.storage.base
     let dst = dx.base
     let outCount = g.outH * g.outW
-    // Windows overlap between output rows, so threads own channel slices instead.
-    let slices = max(1, min(EngineThreads.available, c / 8))
-    let per = (c + slices - 1) / slices
+    let idx = argmax?.base
     switch kind {
     case .max:
       guard let argmax else { preconditionFailure("Pool.backward: MaxPool needs its argmax") }
       precondition(argmax.count == outCount * c, "Pool.backward: argmax size")
-      let idx = argmax.base
-      // Gather: each input pixel sums, in window order, the gradients of the windows whose
-      // recorded maximum it is. Rows of dx are independent, so threads split rows.
-      parallelChunks(inputShape.height, minimumChunk: 2) { rowRange in
-        for iy in rowRange {
-          let oyRange = g.windowsCovering(row: iy)
-          for ix in 0..<inputShape.width {
-            let pixel = Int32(iy * inputShape.width + ix)
-            let oxRange = g.windowsCovering(column: ix)
-            let d = dst + (iy * inputShape.width + ix) * c
-            for oy in oyRange {
-              for ox in oxRange {
-                let o = (oy * g.outW + ox) * c
+    case .average: break
+    }
+    // Gather: each input pixel sums, in window order, what the windows covering it pass back
+    // (MaxPool: the gradient of windows whose recorded maximum it is; AvgPool: an even share).
+    // Rows of dx are independent, so threads split rows.
+    parallelChunks(inputShape.height, minimumChunk: 2) { rowRange in
+      for iy in rowRange {
+        let oyRange = g.windowsCovering(row: iy)
+        for ix in 0..<inputShape.width {
+          let pixel = Int32(iy * inputShape.width + ix)
+          let oxRange = g.windowsCovering(column: ix)
+          let d = dst + (iy * inputShape.width + ix) * c
+          for oy in oyRange {
+            for ox in oxRange {
+              let o = (oy * g.outW + ox) * c
+              if let idx {
                 dr_maxpool_route(d, dys + o, idx + o, pixel, Int32(c))
-              }
-            }
-          }
-        }
-      }
-    case .average:
-      parallelChunks(slices) { sliceRange in
-        for s in sliceRange {
-          let c0 = s * per
-          let c1 = Swift.min(c, c0 + per)
-          if c0 >= c1 { continue }
-          for oy in 0..<g.outH {
-            let rows = g.validKernelRows(oy)
-            let iy0 = oy * g.strideH - g.padTop
-            for ox in 0..<g.outW {
-              let cols = g.validKernelCols(ox)
-              let ix0 = ox * g.strideW - g.padLeft
-              let grad = dys + (oy * g.outW + ox) * c
-              let inv = 1 / Float(rows.count * cols.count)
-              for ky in rows {
-                for kx in cols {
-                  let d = dst + ((iy0 + ky) * g.input.width + ix0 + kx) * c
-                  for ch in c0..<c1 { d[ch] += grad[ch] * inv }
-                }
+              } else {
+                let inv = 1 / Float(g.validKernelRows(oy).count * g.validKernelCols(ox).count)
+                for ch in 0..<c { d[ch] += dys[o + ch] * inv }
               }
             }
           }
