@@ -7,11 +7,8 @@ public final class FloatBuffer: @unchecked Sendable {
   let base: UnsafeMutablePointer<Float>
 
   /// A zero-filled buffer of `count` floats.
-  public init(zeros count: Int) {
-    precondition(count >= 0, "FloatBuffer: negative count \(count)")
-    HeapTuning.configureOnce()
-    self.count = count
-    base = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
+  public convenience init(zeros count: Int) {
+    self.init(uninitialized: count)
     base.initialize(repeating: 0, count: count)
   }
 
@@ -45,8 +42,6 @@ public final class FloatBuffer: @unchecked Sendable {
       base[i] = newValue
     }
   }
-
-  func fill(_ value: Float) { base.update(repeating: value, count: count) }
 
   func copy() -> FloatBuffer {
     let out = FloatBuffer(uninitialized: count)
