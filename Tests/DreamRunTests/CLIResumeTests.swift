@@ -22,12 +22,23 @@ final class CLIResumeTests: XCTestCase {
     return try TestSupport.files(in: folder.appendingPathComponent("out"))
   }
 
-  func testResumeAfterKill9MatchesAnUninterruptedRun() throws {
+  /// A started run of `recipe` in a fresh folder (removed after the test), once `frame` exists,
+  /// with the files an uninterrupted run writes.
+  private struct StartedRun {
+    let model: String
+    let expected: [String: Data]
+    let folder: URL
+    let out: URL
+    let logs: URL
+    let process: Process
+  }
+
+  private func startRun(waitingFor frame: String) throws -> StartedRun {
     let model = try TestSupport.googlenet()
     let expected = try reference(model: model)
     let folder = try TestSupport.temporaryFolder()
     let logs = try TestSupport.temporaryFolder("logs")
-    defer {
+    addTeardownBlock {
       try? FileManager.default.removeItem(at: folder)
       try? FileManager.default.removeItem(at: logs)
     }
@@ -35,9 +46,16 @@ final class CLIResumeTests: XCTestCase {
     let out = folder.appendingPathComponent("out")
     let process = try TestSupport.start(["recipe.yaml", "--model", model], in: folder, outputs: logs)
     let appeared = TestSupport.wait(timeout: 60) {
-      FileManager.default.fileExists(atPath: out.appendingPathComponent("02.png").path)
+      FileManager.default.fileExists(atPath: out.appendingPathComponent(frame).path)
     }
-    XCTAssertTrue(appeared, "frame 2 never appeared")
+    XCTAssertTrue(appeared, "\(frame) never appeared")
+    return StartedRun(
+      model: model, expected: expected, folder: folder, out: out, logs: logs, process: process)
+  }
+
+  func testResumeAfterKill9MatchesAnUninterruptedRun() throws {
+    let run = try startRun(waitingFor: "02.png")
+    let (model, expected, folder, out, process) = (run.model, run.expected, run.folder, run.out, run.process)
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
     XCTAssertEqual(process.terminationReason, .uncaughtSignal)
@@ -55,21 +73,10 @@ final class CLIResumeTests: XCTestCase {
   }
 
   func testCtrlCStopsCleanlyWithExitCode130AndResumes() throws {
-    let model = try TestSupport.googlenet()
-    let expected = try reference(model: model)
-    let folder = try TestSupport.temporaryFolder()
-    let logs = try TestSupport.temporaryFolder("logs")
-    defer {
-      try? FileManager.default.removeItem(at: folder)
-      try? FileManager.default.removeItem(at: logs)
-    }
-    try TestSupport.writeRecipe(recipe, in: folder)
-    let out = folder.appendingPathComponent("out")
-    let process = try TestSupport.start(["recipe.yaml", "--model", model], in: folder, outputs: logs)
-    XCTAssertTrue(
-      TestSupport.wait(timeout: 60) {
-        FileManager.default.fileExists(atPath: out.appendingPathComponent("01.png").path)
-      })
+    let run = try startRun(waitingFor: "01.png")
+    let (model, expected, folder, out, logs, process) = (
+      run.model, run.expected, run.folder, run.out, run.logs, run.process
+    )
     kill(process.processIdentifier, SIGINT)
     process.waitUntilExit()
     let result = TestSupport.collect(process, outputs: logs)
