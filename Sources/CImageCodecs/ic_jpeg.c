@@ -245,3 +245,14 @@ int ic_jpeg_encode(
   *out_size = dest.buffer.size;
   return IC_OK;
 }
+
+#define IC_STRINGIFY2(x) #x
+#define IC_STRINGIFY(x) IC_STRINGIFY2(x)
+
+const char *ic_jpeg_version(void) {
+#ifdef LIBJPEG_TURBO_VERSION
+  return "libjpeg-turbo " IC_STRINGIFY(LIBJPEG_TURBO_VERSION) ", API " IC_STRINGIFY(JPEG_LIB_VERSION);
+#else
+  return "libjpeg API " IC_STRINGIFY(JPEG_LIB_VERSION);
+#endif
+}

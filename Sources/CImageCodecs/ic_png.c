@@ -205,3 +205,5 @@ int ic_png_encode(
   *out_size = buffer.size;
   return IC_OK;
 }
+
+const char *ic_png_version(void) { return png_get_libpng_ver(NULL); }

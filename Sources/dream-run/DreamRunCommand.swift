@@ -13,7 +13,8 @@ struct DreamRunCommand: ParsableCommand {
       failed download), 2 recipe or usage error, 130 interrupted by Ctrl-C. See docs/cli.md.
       """,
     subcommands: [
-      RunCommand.self, ValidateCommand.self, PlanCommand.self, LayersCommand.self, ModelsCommand.self,
+      RunCommand.self, CheckCommand.self, ValidateCommand.self, PlanCommand.self, LayersCommand.self,
+      ModelsCommand.self,
       FetchCommand.self,
     ],
     defaultSubcommand: RunCommand.self)
@@ -55,6 +56,11 @@ struct RecipeOptions: ParsableArguments {
   var threads: Int?
 
   func validate() throws {
+    try Self.validate(threads: threads)
+  }
+
+  /// `--threads` must be 1...1024 (shared by every command that takes it).
+  static func validate(threads: Int?) throws {
     if let threads, !(1...1024).contains(threads) {
       throw ValidationError("--threads \(threads) is out of range; use 1...1024")
     }
@@ -81,11 +87,21 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Render only frames 0...N-1 (videos are skipped).")
   var frames: Int?
 
+  @Option(help: "Pin OpenBLAS's kernel family (e.g. Haswell) so renders match other CPUs bit for bit.")
+  var blasCore: String?
+
   func validate() throws {
     if let frames, frames < 1 { throw ValidationError("--frames \(frames) must be at least 1") }
   }
 
   func run() throws {
+    if let blasCore {
+      do {
+        try BLASCorePin.ensure(blasCore, arguments: CommandLine.arguments)
+      } catch {
+        throw Output.fail(error)
+      }
+    }
     let interrupt = InterruptSignal()
     interrupt.install()
     let reporter = ProgressReporter.standardError(quiet: quiet)

@@ -128,4 +128,41 @@ final class ReferenceTests: XCTestCase {
       }
     }
   }
+
+  /// Every reference case gives bit-identical activations and gradients at 1 and 3 threads (the
+  /// engine splits work into blocks that do not depend on the thread count).
+  func testReferenceCasesAreIdenticalAtOneAndThreeThreads() throws {
+    let cases: [(String, String, [String])] = [
+      (
+        "googlenet.pb", "input_googlenet.npy", ["conv1/7x7_s2", "inception_3a/output", "inception_4c/output"]
+      ),
+      ("inception_v3.pb", "input_inception_v3.npy", ["conv", "mixed_3/join", "mixed_5/join"]),
+      (
+        "ops_test.pb", "input_ops_37x29.npy",
+        ["conv7_same_s2", "maxpool_same_s2", "lrn_a", "conv3_same_s1", "concat_v2"]
+      ),
+    ]
+    let saved = EngineThreads.count
+    defer { EngineThreads.set(saved) }
+    for (file, inputFile, layers) in cases {
+      let model = try Model(contentsOf: try SharedData.model(file))
+      let input = try NPY.read(try SharedData.referenceFile(inputFile))
+      let shape = TensorShape(height: input.shape[1], width: input.shape[2], channels: input.shape[3])
+      let x = Tensor(shape: shape, values: input.values)
+      for layer in layers {
+        let network = try Network(model: model, objective: .meanSquare(layer))
+        var results: [(activation: [Float], gradient: [Float], loss: Float)] = []
+        for threads in [1, 3] {
+          EngineThreads.set(threads)
+          let activation = try XCTUnwrap(try network.forward(x)[layer]).values
+          let (loss, gradient) = try network.lossAndGradient(x)
+          results.append((activation, gradient.values, loss))
+        }
+        XCTAssertEqual(
+          results[0].activation, results[1].activation, "\(file) \(layer): activation, 1 vs 3 threads")
+        XCTAssertEqual(results[0].gradient, results[1].gradient, "\(file) \(layer): gradient, 1 vs 3 threads")
+        XCTAssertEqual(results[0].loss, results[1].loss, "\(file) \(layer): loss, 1 vs 3 threads")
+      }
+    }
+  }
 }

@@ -12,7 +12,7 @@ final class FingerprintTests: XCTestCase {
     return ExecutionPlan(recipe: recipe)
   }
 
-  private let inputs = FingerprintInputs(modelSHA256: "m", inputSHA256: "i", threads: 2)
+  private let inputs = FingerprintInputs(modelSHA256: "m", inputSHA256: "i")
 
   func testAParameterChangeChangesItsNodeAndEverythingDownstreamOnly() throws {
     let base = try plan(TestSupport.tinyRecipe(frames: 4, step: "{0: 1.0, 3: 1.0}"))
@@ -33,7 +33,7 @@ final class FingerprintTests: XCTestCase {
     }
   }
 
-  func testModelInputAndThreadsEnterTheRightNodes() throws {
+  func testModelAndInputEnterTheRightNodes() throws {
     let p = try plan(TestSupport.tinyRecipe(frames: 2))
     let a = Fingerprints.compute(p, inputs: inputs)
     var other = inputs
@@ -47,11 +47,6 @@ final class FingerprintTests: XCTestCase {
     other.inputSHA256 = "other"
     let input = Fingerprints.compute(p, inputs: other)
     XCTAssertNotEqual(a[frame0Save], input[frame0Save])
-    other = inputs
-    other.threads = 1
-    let threads = Fingerprints.compute(p, inputs: other)
-    XCTAssertEqual(a[frame0Save], threads[frame0Save])
-    XCTAssertNotEqual(a[frame1Save], threads[frame1Save])
     XCTAssertEqual(a, Fingerprints.compute(p, inputs: inputs), "fingerprints repeat")
     XCTAssertEqual(Set(a).count, a.count, "every node has its own fingerprint")
   }

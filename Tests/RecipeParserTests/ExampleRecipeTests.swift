@@ -65,17 +65,18 @@ final class ExampleRecipeTests: XCTestCase {
     XCTAssertEqual(plan.nodes.filter { $0.kind == .dream }.count, 50)
   }
 
-  func testLayerSweepDreamsTheInputOnEveryLayer() throws {
+  /// Layers 0...7: every dream layer of googlenet.pb, and the first 8 of inception5h's.
+  func testLayerSweepDreamsTheInputOnLayersZeroToSeven() throws {
     let recipe = try example("layer-sweep.yaml")
     XCTAssertEqual(recipe.feedback.value, false)
     let plan = ExecutionPlan(recipe: recipe)
     let dreams = plan.nodes.filter { $0.kind == .dream }
-    XCTAssertEqual(dreams.count, inception5hLayers.count)
+    XCTAssertEqual(dreams.count, 8)
     XCTAssertTrue(dreams.allSatisfy { $0.inputs == [0] })
     let layers = dreams.compactMap { node -> String? in
       guard case .dream(let dream) = node.operation else { return nil }
       return dream.terms[0].layer.resolved(in: inception5hLayers)
     }
-    XCTAssertEqual(layers, inception5hLayers)
+    XCTAssertEqual(layers, Array(inception5hLayers.prefix(8)))
   }
 }

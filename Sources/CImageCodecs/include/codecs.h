@@ -75,6 +75,12 @@ int ic_jpeg_encode(
     const uint8_t *rgb, uint32_t width, uint32_t height, int quality, int chroma_444,
     uint8_t **out_data, size_t *out_size, char *message, size_t message_capacity);
 
+/// The version of libpng this process runs with (e.g. "1.6.39"), from the library itself.
+const char *ic_png_version(void);
+
+/// The libjpeg(-turbo) version dream-run was built against (e.g. "libjpeg-turbo 2.1.5, API 62").
+const char *ic_jpeg_version(void);
+
 /// Releases a buffer returned by one of the functions above (NULL is fine).
 void ic_free(void *buffer);
 

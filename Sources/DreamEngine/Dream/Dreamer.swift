@@ -7,8 +7,8 @@
 /// ```
 /// The gradient source is called from the calling thread, one tile at a time; image operations
 /// use `threads` workers. All randomness comes from a `SeededGenerator(seed:)`: the same image,
-/// parameters, seed and thread count give a bit-identical result (the image ops are in fact
-/// independent of the thread count; the source's own threading decides the rest).
+/// parameters and seed give a bit-identical result at every thread count (the image ops and the
+/// network's kernels split work into blocks that do not depend on it).
 public struct Dreamer {
   public let source: any GradientSource
   public let threads: Int

@@ -64,7 +64,9 @@ final class DreamRunContext {
         extract(image, rows: $0.inputRows, columns: $0.inputColumns, rowOf: rowOf, columnOf: columnOf)
       }
       let results = try source.lossAndGradients(of: inputs)
-      precondition(results.count == inputs.count, "GradientSource returned \(results.count) results for \(inputs.count) images")
+      precondition(
+        results.count == inputs.count,
+        "GradientSource returned \(results.count) results for \(inputs.count) images")
       for (tile, (input, (tileLoss, tileGradient))) in zip(batch, zip(inputs, results)) {
         precondition(
           tileGradient.width == input.width && tileGradient.height == input.height,

@@ -11,30 +11,32 @@ func sgemm(
 ) {
   precondition(m >= 0 && n >= 0 && k >= 0, "sgemm: bad sizes m=\(m) n=\(n) k=\(k)")
   if m == 0 || n == 0 { return }
-  // The engine splits the rows of C between its own threads and runs OpenBLAS single-threaded
-  // in each: conv GEMMs are tall and thin (m = pixels, n = channels), where OpenBLAS's own
-  // threading barely scaled (measured 72 GFLOPS with 2 threads vs 75 with 1 on 1x1 convs), and
-  // its spinning workers slowed the engine's other parallel loops. Each row of C is computed by
-  // one call with the same k-order, so the result does not depend on the split.
-  let rowBlock = 32
-  let chunks = min(EngineThreads.available, m / rowBlock)
-  if transA || chunks <= 1 {
+  // The engine splits the rows of C into fixed blocks of `gemmRowBlock` rows and runs OpenBLAS
+  // single-threaded on each block; its threads take blocks as they come. Conv GEMMs are tall and
+  // thin (m = pixels, n = channels), where OpenBLAS's own threading barely scaled (measured 72
+  // GFLOPS with 2 threads vs 75 with 1 on 1x1 convs). The blocks depend only on m, never on the
+  // thread count, and every row of C is computed by one call of the same shape at the same offset
+  // within its block, so the result is bit-identical for every thread count.
+  let blocks = (m + gemmRowBlock - 1) / gemmRowBlock
+  if transA || blocks <= 1 {
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     return
   }
-  parallelChunks(chunks) { range in
-    for t in range {
-      let first = m * t / chunks
-      let last = m * (t + 1) / chunks
-      cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, Int32(last - first),
-        Int32(n), Int32(k), alpha, a + first * lda, Int32(lda), b, Int32(ldb), beta,
-        c + first * ldc, Int32(ldc))
-    }
+  parallelBlocks(blocks) { block in
+    let first = block * gemmRowBlock
+    let rows = min(gemmRowBlock, m - first)
+    cblas_sgemm(
+      CblasRowMajor, CblasNoTrans, transB ? CblasTrans : CblasNoTrans, Int32(rows),
+      Int32(n), Int32(k), alpha, a + first * lda, Int32(lda), b, Int32(ldb), beta,
+      c + first * ldc, Int32(ldc))
   }
 }
+
+/// Rows of C per single-threaded OpenBLAS call (see `sgemm`). Part of the engine's arithmetic:
+/// changing it changes the last bits of results (bump `EngineVersion`).
+let gemmRowBlock = 1024
 
 /// GFLOPS of OpenBLAS sgemm on an `m x k` by `k x n` product, best of `repeats` runs, by wall
 /// time and per CPU-second (used by dream-bench as the machine's reference speed).

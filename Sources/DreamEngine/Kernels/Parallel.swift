@@ -10,8 +10,8 @@ internal import CBLAS
 /// single-threaded OpenBLAS call) use the same count; OpenBLAS's own pool is kept at 1 thread.
 ///
 /// Every parallel loop in the engine splits its work so that each output element is computed by
-/// exactly one thread in a fixed arithmetic order; OpenBLAS with a fixed thread count is
-/// deterministic too. So a given thread count gives bit-identical results, run to run.
+/// exactly one thread in an arithmetic order that does not depend on the thread count (GEMMs in
+/// fixed row blocks, see `sgemm`). So results are bit-identical run to run and at every count.
 public enum EngineThreads {
   /// Sets the thread count for OpenBLAS and the engine's loops (clamped to 1...256).
   public static func set(_ threads: Int) {
@@ -87,6 +87,24 @@ func parallelChunks(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) ->
       let start = t * chunk
       let end = min(count, start + chunk)
       if start < end { box.value(start..<end) }
+    }
+  }
+}
+
+/// Runs `body(i)` for every block `i` in `0..<count`, each exactly once, spread over up to
+/// `EngineThreads.available` threads (thread t takes blocks t, t + threads, ...). What a block
+/// computes must not depend on which thread runs it.
+func parallelBlocks(_ count: Int, _ body: (Int) -> Void) {
+  guard count > 0 else { return }
+  let threads = min(EngineThreads.available, count)
+  if threads <= 1 {
+    for i in 0..<count { body(i) }
+    return
+  }
+  withoutActuallyEscaping(body) { escapable in
+    let box = UncheckedSendableBox(escapable)
+    DispatchQueue.concurrentPerform(iterations: threads) { t in
+      for i in stride(from: t, to: count, by: threads) { box.value(i) }
     }
   }
 }

@@ -218,6 +218,9 @@ public final class Executor {
   }
 
   private func record(node: PlanNode, path: String, sha256: String, bytes: Int) throws(RunError) {
+    state.recordedWith = Dictionary(
+      RenderEnvironment.current(for: context).fields.map { ($0.key, $0.value) },
+      uniquingKeysWith: { a, _ in a })
     state.outputs[node.id] = RunState.Output(
       path: path, fingerprint: fingerprints[node.index], sha256: sha256, bytes: bytes)
     try state.save(to: context.stateFile)

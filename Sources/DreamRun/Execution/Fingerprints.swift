@@ -6,7 +6,7 @@ import RecipeParser
 /// The version string that goes into every fingerprint. Change it whenever the engine's arithmetic
 /// changes (a kernel, a resize, a codec setting), so that old renders are redone.
 public enum EngineVersion {
-  public static let current = "dream-run 0.1.0 engine 1"
+  public static let current = "dream-run 0.2.0 engine 2"
 }
 
 /// What a fingerprint depends on besides the plan itself.
@@ -17,23 +17,17 @@ public struct FingerprintInputs: Sendable, Equatable {
   public var modelSHA256: String
   /// sha256 (hex) of the input image file's bytes.
   public var inputSHA256: String
-  /// The engine thread count: results are bit-identical for a given count, so it is part of the
-  /// identity of every dream.
-  public var threads: Int
 
-  public init(
-    engineVersion: String = EngineVersion.current, modelSHA256: String, inputSHA256: String, threads: Int
-  ) {
+  public init(engineVersion: String = EngineVersion.current, modelSHA256: String, inputSHA256: String) {
     self.engineVersion = engineVersion
     self.modelSHA256 = modelSHA256
     self.inputSHA256 = inputSHA256
-    self.threads = threads
   }
 }
 
 /// One fingerprint per plan node: sha256 (hex) over the engine version, the node's kind and
 /// canonical parameter string, what it reads from outside the plan (the input file's hash for
-/// `load`; the model's hash and the thread count for `dream`) and the fingerprints of its input
+/// `load`; the model's hash for `dream`; never the thread count, which changes no bit) and the fingerprints of its input
 /// nodes, in order. So a change anywhere changes the fingerprint of every node downstream of it,
 /// and nothing else.
 public enum Fingerprints {
@@ -47,7 +41,6 @@ public enum Fingerprints {
       case .load: fields.append("input-sha256=" + inputs.inputSHA256)
       case .dream:
         fields.append("model-sha256=" + inputs.modelSHA256)
-        fields.append("threads=\(inputs.threads)")
       case .transform, .save, .video: break
       }
       for input in node.inputs {

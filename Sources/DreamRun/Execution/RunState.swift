@@ -27,6 +27,10 @@ public struct RunState: Codable, Sendable, Equatable {
   public var format: Int = RunState.formatVersion
   /// Keyed by plan node id (`f07.s9`, `video.s10`).
   public var outputs: [String: Output] = [:]
+  /// What the last writing run rendered with (``RenderEnvironment/fields``): dream-run's version,
+  /// the model's hash, OpenBLAS and its core, CPU features, codec versions. For people and
+  /// `dream-run check`; up-to-date checks use the fingerprints only.
+  public var recordedWith: [String: String]?
 
   public init() {}
 

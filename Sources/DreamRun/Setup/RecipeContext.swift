@@ -26,7 +26,8 @@ public struct RecipeContext: Sendable {
   /// Parses the recipe file, reporting every problem at once.
   public static func parse(_ options: RunOptions) throws(RunError) -> Recipe {
     switch RecipeFile.parse(path: options.recipePath) {
-    case .success(let recipe): return recipe
+    case .success(let recipe):
+      return options.checkOutputFolder.map { recipe.forCheck(outputFolder: $0) } ?? recipe
     case .failure(let list): throw .recipe(list)
     }
   }
@@ -63,8 +64,9 @@ public struct RecipeContext: Sendable {
     plan = ExecutionPlan(recipe: recipe)
     fingerprints = Fingerprints.compute(
       plan,
-      inputs: FingerprintInputs(modelSHA256: modelSHA256, inputSHA256: inputSHA256, threads: threads))
-    let locations = RunState.locations(recipeFile: recipe.file, directory: recipe.directory)
+      inputs: FingerprintInputs(modelSHA256: modelSHA256, inputSHA256: inputSHA256))
+    let locations = RunState.locations(
+      recipeFile: recipe.file, directory: options.checkOutputFolder ?? recipe.directory)
     stateFile = locations.state
     checkpointFolder = locations.checkpoints
   }

@@ -15,15 +15,21 @@ public struct RunOptions: Sendable, Equatable {
   public var force: Bool
   /// `--frames N`: render only frames 0...N-1 (videos are then skipped).
   public var frameLimit: Int?
+  /// `dream-run check`: render the recipe's check variant (``Recipe/forCheck(outputFolder:)``)
+  /// into this folder, with its run state there too; nil for a normal run.
+  public var checkOutputFolder: String?
 
   public init(
-    recipePath: String, model: String? = nil, threads: Int? = nil, force: Bool = false, frameLimit: Int? = nil
+    recipePath: String, model: String? = nil, threads: Int? = nil, force: Bool = false,
+    frameLimit: Int? = nil,
+    checkOutputFolder: String? = nil
   ) {
     self.recipePath = recipePath
     self.model = model
     self.threads = threads
     self.force = force
     self.frameLimit = frameLimit
+    self.checkOutputFolder = checkOutputFolder
   }
 
   /// The thread count for `recipe`: `--threads`, else the recipe's `threads:`, else the cores.

@@ -23,6 +23,8 @@ public struct Recipe: Sendable {
   public let size: Located<ImageSize>?
   /// Worker threads for the engine; nil: the caller decides.
   public let threads: Located<Int>?
+  /// The `check:` section (what `dream-run check` compares); nil: ``CheckSettings/defaults``.
+  public let check: Located<CheckSettings>?
   /// The `load` step (always the first step).
   public let load: Located<LoadStep>
   /// The per-frame steps, in order.

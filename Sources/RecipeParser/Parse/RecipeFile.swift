@@ -45,10 +45,9 @@ public enum RecipeFile {
   ) -> Result<Recipe, DiagnosticList> {
     let source = SourceText(file: file, text: text)
     let root: Node?
-    do {
-      root = try Yams.compose(yaml: text)
-    } catch {
-      return .failure(DiagnosticList([YAMLErrorTranslation.diagnostic(for: error, source: source)]))
+    switch compose(text, source) {
+    case .success(let node): root = node
+    case .failure(let list): return .failure(list)
     }
     let reader = RecipeReader(source: source, fileSystem: fileSystem)
     guard let root else {
@@ -61,6 +60,15 @@ public enum RecipeFile {
     if let recipe, reader.diagnostics.isEmpty { return .success(recipe) }
     precondition(!reader.diagnostics.isEmpty, "a recipe failed to parse without a diagnostic")
     return .failure(DiagnosticList(reader.diagnostics))
+  }
+
+  /// The YAML node tree of `text` read from `source` (nil when empty), or its syntax error as a diagnostic.
+  static func compose(_ text: String, _ source: SourceText) -> Result<Node?, DiagnosticList> {
+    do {
+      return .success(try Yams.compose(yaml: text))
+    } catch {
+      return .failure(DiagnosticList([YAMLErrorTranslation.diagnostic(for: error, source: source)]))
+    }
   }
 
   struct UTF8Problem: Error {

@@ -3,7 +3,7 @@ internal import Yams
 /// Reads the top-level mapping and the `steps:` list, and checks the rules that span steps (load
 /// first, video last, save paths unique).
 struct TopLevelReader {
-  static let keys = ["model", "seed", "frames", "frame0", "feedback", "size", "threads", "steps"]
+  static let keys = ["model", "seed", "frames", "frame0", "feedback", "size", "threads", "check", "steps"]
   /// Frame sides (and zoom trims) above this are refused before any work.
   static let maximumSide = 32768
   /// More frames than this are refused (the plan holds a few nodes per frame).
@@ -31,11 +31,13 @@ struct TopLevelReader {
     let seed = fields["seed"].flatMap(readSeed)
     let frame0 = fields["frame0"].flatMap { reader.choice($0, "recipe", "frame0", as: FrameZero.self) }
     let feedback = fields["feedback"].flatMap { reader.bool($0, "recipe", "feedback") }
-    let size = fields["size"].flatMap(readSize)
+    let size = fields["size"].flatMap { readSize($0, stage: "recipe") }
     let threads = reader.checked(
       fields["threads"].flatMap { reader.int($0, "recipe", "threads") }, "recipe", "threads",
       "must be 1...\(Self.maximumThreads)"
     ) { $0 >= 1 && $0 <= Self.maximumThreads }
+
+    let check = fields["check"].flatMap { readCheck($0, frameCount: frameCount) }
 
     if let frame0, frame0.value == .input, frameCount == 1 {
       reader.error(
@@ -59,7 +61,7 @@ struct TopLevelReader {
       frames: frames ?? Located(frameCount, at: defaultLocation),
       frame0: frame0 ?? Located(.render, at: defaultLocation),
       feedback: feedback ?? Located(true, at: defaultLocation),
-      size: size, threads: threads, load: load, pipeline: steps.pipeline, videos: steps.videos)
+      size: size, threads: threads, check: check, load: load, pipeline: steps.pipeline, videos: steps.videos)
   }
 
   /// A catalog name (letters, digits, `-`, `_`) or a path to a `.pb` file that must exist.
@@ -101,14 +103,14 @@ struct TopLevelReader {
   }
 
   /// `[width, height]`, each 1...maximumSide.
-  private func readSize(_ node: Node) -> Located<ImageSize>? {
+  func readSize(_ node: Node, stage: String) -> Located<ImageSize>? {
     guard case .sequence(let sequence) = node, sequence.count == 2 else {
-      reader.error("recipe", "'size' must be [width, height], got \(reader.describe(node))", at: node)
+      reader.error(stage, "'size' must be [width, height], got \(reader.describe(node))", at: node)
       return nil
     }
     let sides = sequence.map { side in
       reader.checked(
-        reader.int(side, "recipe", "size"), "recipe", "size", "sides must be 1...\(Self.maximumSide)"
+        reader.int(side, stage, "size"), stage, "size", "sides must be 1...\(Self.maximumSide)"
       ) { $0 >= 1 && $0 <= Self.maximumSide }
     }
     guard let width = sides[0], let height = sides[1] else { return nil }
