@@ -24,11 +24,11 @@ struct DreamRunCommand: ParsableCommand {
 enum Output {
   static func error(_ text: String) {
     let line = text.hasSuffix("\n") ? text : text + "\n"
-    FileHandle.standardError.write(Data(line.utf8))
+    StandardStream.error.write(StandardStream.escapingControls(line))
   }
 
   static func standard(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    StandardStream.output.write(StandardStream.escapingControls(text))
   }
 
   /// Prints `error` on standard error and exits with its code.

@@ -106,6 +106,23 @@ final class ModelLoadingTests: XCTestCase {
       message { _ = try Network(model: m2, objective: .meanSquare("c")) },
       "e.pb: node 'c' (Conv2D): padding 'EXPLICIT' is not supported (only SAME and VALID)")
 
+    // Conv weights of a type the engine does not read (string, bool, uint8, half, invalid):
+    // an error naming the node, never a trap.
+    for dtype in [0, 4, 7, 10, 19] {
+      var typed = GraphBuilder()
+      typed.node("input", "Placeholder")
+      typed.node(
+        "w", "Const", attrs: ["value": .rawTensor(dtype: dtype, dims: [1, 1, 3, 1], content: [1, 2, 3, 4])])
+      typed.node(
+        "c", "Conv2D", inputs: ["input", "w"],
+        attrs: ["strides": .ints([1, 1, 1, 1]), "padding": .string("SAME")])
+      let m3 = try Model(data: typed.data, file: "t.pb")
+      XCTAssertEqual(
+        message { _ = try Network(model: m3, objective: .meanSquare("c")) },
+        "t.pb: node 'c' (Conv2D): constant 'w' is not numeric (only float, double, int32 and int64 constants "
+          + "are read); the model is damaged or not an image network", "dtype \(dtype)")
+    }
+
     var duplicate = GraphBuilder()
     duplicate.node("input", "Placeholder")
     duplicate.node("input", "Placeholder")

@@ -185,4 +185,19 @@ final class VideoAVITests: XCTestCase {
     XCTAssertEqual([avi.strhRate, avi.strhScale], [12500, 1000])
     XCTAssertEqual(avi.avih[0], 80_000)
   }
+
+  /// Very slow rates (down to the recipe's minimum and below) give a valid header, never a trap.
+  func testVerySlowFrameRatesWriteAValidHeader() throws {
+    let folder = try CodecTestSupport.temporaryFolder("slow-avi")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    for fps in [0.001, 0.0004, 0.5] {
+      let url = folder.appendingPathComponent("slow.avi")
+      let writer = try MJPEGAVIWriter(url: url, width: 16, height: 16, fps: fps)
+      let image = CodecTestSupport.noiseImage(width: 16, height: 16, seed: 3)
+      try writer.append(jpeg: try ImageCodec.encode(image, as: .jpeg(quality: 80)), name: "frame0")
+      try writer.finish()
+      let avi = try ParsedAVI(try [UInt8](Data(contentsOf: url)))
+      XCTAssertEqual(Double(avi.avih[0]), min(Double(UInt32.max), (1_000_000 / fps).rounded()), "fps \(fps)")
+    }
+  }
 }

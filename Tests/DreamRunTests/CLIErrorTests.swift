@@ -144,4 +144,69 @@ final class CLIErrorTests: XCTestCase {
     XCTAssertEqual(help.status, 0)
     XCTAssertTrue(help.stdout.contains("SUBCOMMANDS:"), help.stdout)
   }
+
+  /// A run-state folder that is a symbolic link is refused: pruning checkpoints through it would
+  /// delete files elsewhere.
+  func testASymlinkedCheckpointFolderIsRefusedAndNothingIsDeleted() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    let victim = try TestSupport.temporaryFolder("victim")
+    defer {
+      try? FileManager.default.removeItem(at: folder)
+      try? FileManager.default.removeItem(at: victim)
+    }
+    let precious = String(repeating: "a", count: 64) + ".f32"
+    for name in [precious, "notes.f32"] {
+      try Data("keep me".utf8).write(to: victim.appendingPathComponent(name))
+    }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(frames: 3), in: folder)
+    try FileManager.default.createDirectory(
+      at: folder.appendingPathComponent(".dream-run"), withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      at: folder.appendingPathComponent(".dream-run/recipe.yaml.checkpoints"), withDestinationURL: victim)
+    let result = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(result.status, 1)
+    XCTAssertTrue(
+      result.stderr.hasSuffix(
+        "recipe.yaml.checkpoints: the run-state folder is a symbolic link; dream-run keeps its state and "
+          + "checkpoints in a real folder beside the recipe: remove the link and run again\n"), result.stderr)
+    XCTAssertEqual(
+      try FileManager.default.contentsOfDirectory(atPath: victim.path).sorted(), [precious, "notes.f32"])
+  }
+
+  /// A full disk on standard output or error loses the text, never the process.
+  func testAFullDiskOnStandardStreamsDoesNotCrash() throws {
+    guard FileManager.default.fileExists(atPath: "/dev/full") else { throw XCTSkip("no /dev/full here") }
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(), in: folder)
+    try TestSupport.writeRecipe("model: [", named: "broken.yaml", in: folder)
+    for (arguments, expected) in [
+      (["validate", "recipe.yaml"], Int32(0)), (["validate", "broken.yaml"], 2),
+    ] {
+      let process = Process()
+      process.executableURL = try TestSupport.binary()
+      process.arguments = arguments
+      process.currentDirectoryURL = folder
+      process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+      process.standardError = FileHandle(forWritingAtPath: "/dev/full")
+      try process.run()
+      process.waitUntilExit()
+      XCTAssertEqual(process.terminationReason, .exit, "\(arguments): ended by a signal")
+      XCTAssertEqual(process.terminationStatus, expected, "\(arguments)")
+    }
+  }
+
+  /// Control characters from a recipe (here an ANSI colour code in a file name) are shown escaped.
+  func testControlCharactersInMessagesAreEscaped() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe().replacingOccurrences(of: "load: input.png", with: "load: \"\\e[31mred.png\""),
+      in: folder)
+    let result = try TestSupport.run(["validate", "recipe.yaml"], in: folder)
+    XCTAssertEqual(result.status, 2)
+    XCTAssertFalse(result.stderr.contains("\u{1B}"), result.stderr)
+    XCTAssertTrue(result.stderr.contains("\\u{1B}[31mred.png"), result.stderr)
+  }
 }

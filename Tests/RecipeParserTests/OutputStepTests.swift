@@ -112,7 +112,7 @@ final class OutputStepTests: XCTestCase {
       recipes/test.yaml:6:12: error: video: unknown video format ('.mov') for 'v.mov'; use .avi or .mp4
         - video: v.mov
                  ^
-      recipes/test.yaml:7:31: error: video: 'fps' must be between 0 and 1000 (0 excluded), got 0
+      recipes/test.yaml:7:31: error: video: 'fps' must be 0.001...1000, got 0
         - video: {path: w.mp4, fps: 0}
                                     ^
       recipes/test.yaml:8:32: error: video: 'from' must be the path of a save step; none writes 'a/{frame:02}.png' (did you mean 'a/{frame}.png'?)

@@ -22,6 +22,12 @@ struct NodeTranslator {
 
   private func constant(_ name: String) throws(ModelError) -> ConstTensor {
     guard let c = model.constant(named: name) else { throw fail("input '\(name)' must be a constant") }
+    // Constants of a type the engine does not read (string, bool, uint8, half...) load as empty.
+    guard c.values.count == c.dims.reduce(1, *) else {
+      throw fail(
+        "constant '\(name)' is not numeric (only float, double, int32 and int64 constants are read); "
+          + "the model is damaged or not an image network")
+    }
     return c
   }
 

@@ -30,7 +30,8 @@ struct AVIHeader {
 
   func bytes() -> [UInt8] {
     var out = LittleEndianBytes()
-    let microsecondsPerFrame = UInt32((1_000_000 * Double(scale) / Double(rate)).rounded())
+    let microsecondsPerFrame = UInt32(
+      min(Double(UInt32.max), (1_000_000 * Double(scale) / Double(rate)).rounded()))
     let bytesPerSecond = UInt32(
       min(Double(UInt32.max), (Double(largestFrame) * Double(rate) / Double(scale)).rounded(.up)))
     let suggestedBuffer = UInt32(largestFrame + 8)
@@ -107,6 +108,8 @@ struct AVIHeader {
     if abs(fps * 1001 - ntsc) < 0.05, ntsc.truncatingRemainder(dividingBy: 1000) == 0 {
       return (UInt32(ntsc), 1001)
     }
+    // Below 1 fps a thousandth is too coarse (0.0004 would round to a rate of 0): use millionths.
+    if fps < 1 { return (UInt32(max(1, (fps * 1_000_000).rounded())), 1_000_000) }
     return (UInt32((fps * 1000).rounded()), 1000)
   }
 }

@@ -6,12 +6,18 @@ import Foundation
 /// used as the next frame's input).
 ///
 /// File `<checkpoints folder>/<fingerprint>.f32`, where the fingerprint is that of the plan node
-/// whose image it holds. Layout (little-endian): magic `DRCKPT01` (8 bytes), width and height
-/// (UInt32 each), the pixels as Float32 bit patterns (HWC RGB, width * height * 3 values), then the
-/// sha256 of everything before it (32 bytes). Written atomically; a file that does not match its
-/// size or checksum is ignored.
+/// whose image it holds. Layout (little-endian): magic `DRCKPT02` (8 bytes), the fingerprint (64
+/// ASCII hex digits), width and height (UInt32 each), the pixels as Float32 bit patterns (HWC RGB,
+/// width * height * 3 values), then the sha256 of everything before it (32 bytes). Written
+/// atomically; a file that does not match its size, checksum or name's fingerprint (a renamed or
+/// swapped checkpoint) is ignored.
+///
+/// Only files named `<64 hex digits>.f32` are ever listed or removed, and the folder must be a real
+/// folder: ``checkFolder(_:)`` refuses a symbolic link (pruning through one would delete files
+/// elsewhere).
 enum Checkpoint {
-  static let magic = Array("DRCKPT01".utf8)
+  static let magic = Array("DRCKPT02".utf8)
+  static let headerSize = 8 + 64 + 8
 
   static func path(folder: String, fingerprint: String) -> String {
     folder + "/" + fingerprint + ".f32"
@@ -20,12 +26,36 @@ enum Checkpoint {
   /// The fingerprints of the checkpoints present in `folder`.
   static func available(in folder: String) -> Set<String> {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
-    return Set(names.filter { $0.hasSuffix(".f32") && !$0.hasPrefix(".") }.map { String($0.dropLast(4)) })
+    return Set(names.filter(isCheckpointName).map { String($0.dropLast(4)) })
+  }
+
+  /// `<64 lowercase hex digits>.f32`.
+  static func isCheckpointName(_ name: String) -> Bool {
+    let utf8 = Array(name.utf8)
+    guard utf8.count == 68, name.hasSuffix(".f32") else { return false }
+    return utf8[0..<64].allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+  }
+
+  /// Refuses a state or checkpoint folder that is a symbolic link (or not a folder).
+  static func checkFolder(_ folder: String) throws(RunError) {
+    for path in [(folder as NSString).deletingLastPathComponent, folder] {
+      guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { continue }
+      let type = attributes[.type] as? FileAttributeType
+      if type == .typeSymbolicLink {
+        throw .runtime(
+          "\(path): the run-state folder is a symbolic link; dream-run keeps its state and checkpoints "
+            + "in a real folder beside the recipe: remove the link and run again")
+      }
+      if type != .typeDirectory {
+        throw .runtime("\(path): expected the run-state folder, found a file; remove it and run again")
+      }
+    }
   }
 
   static func write(_ image: RGBImage, folder: String, fingerprint: String) throws(RunError) {
-    var bytes = magic
-    bytes.reserveCapacity(8 + 8 + image.pixels.count * 4 + 32)
+    precondition(fingerprint.utf8.count == 64, "Checkpoint: fingerprint \(fingerprint)")
+    var bytes = magic + Array(fingerprint.utf8)
+    bytes.reserveCapacity(headerSize + image.pixels.count * 4 + 32)
     appendUInt32(UInt32(image.width), to: &bytes)
     appendUInt32(UInt32(image.height), to: &bytes)
     for value in image.pixels { appendUInt32(value.bitPattern, to: &bytes) }
@@ -36,19 +66,19 @@ enum Checkpoint {
   /// The image stored for `fingerprint`, or nil when there is none or it is damaged.
   static func read(folder: String, fingerprint: String) -> RGBImage? {
     guard let data = FileManager.default.contents(atPath: path(folder: folder, fingerprint: fingerprint)),
-      data.count >= 48
+      data.count >= headerSize + 32
     else { return nil }
     let bytes = [UInt8](data)
-    guard Array(bytes[0..<8]) == magic else { return nil }
-    let width = Int(readUInt32(bytes, at: 8))
-    let height = Int(readUInt32(bytes, at: 12))
+    guard Array(bytes[0..<8]) == magic, Array(bytes[8..<72]) == Array(fingerprint.utf8) else { return nil }
+    let width = Int(readUInt32(bytes, at: 72))
+    let height = Int(readUInt32(bytes, at: 76))
+    guard width >= 1, height >= 1, width <= 1 << 16, height <= 1 << 16 else { return nil }
     let count = width * height * 3
-    guard width >= 1, height >= 1, bytes.count == 16 + count * 4 + 32 else { return nil }
-    guard SHA256Bytes.digest(Array(bytes[0..<(16 + count * 4)])) == Array(bytes[(16 + count * 4)...]) else {
-      return nil
-    }
+    let end = headerSize + count * 4
+    guard bytes.count == end + 32 else { return nil }
+    guard SHA256Bytes.digest(Array(bytes[0..<end])) == Array(bytes[end...]) else { return nil }
     var pixels = [Float](repeating: 0, count: count)
-    for i in 0..<count { pixels[i] = Float(bitPattern: readUInt32(bytes, at: 16 + i * 4)) }
+    for i in 0..<count { pixels[i] = Float(bitPattern: readUInt32(bytes, at: headerSize + i * 4)) }
     return RGBImage(width: width, height: height, pixels: pixels)
   }
 

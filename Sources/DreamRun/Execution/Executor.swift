@@ -94,6 +94,7 @@ public final class Executor {
   /// Feedback chain: find the latest usable checkpoint before `first`, then render on to `last`.
   private func renderChain(first: Int, last: Int, needsWork: [Bool], nodesByFrame: [[Int]]) throws(RunError) {
     let folder = context.checkpointFolder
+    try Checkpoint.checkFolder(folder)
     var start = 0
     var current: (index: Int, image: RGBImage) = (0, run.input)
     if !context.options.force, first > 0 {
@@ -122,6 +123,7 @@ public final class Executor {
     } catch {
       throw .runtime("\(folder): cannot create the run-state folder: \(error.localizedDescription)")
     }
+    try Checkpoint.checkFolder(folder)
     var previousCheckpoint: String?
     for frame in start...last {
       current = try renderFrame(frame, from: current, nodes: nodesByFrame[frame], write: needsWork[frame])

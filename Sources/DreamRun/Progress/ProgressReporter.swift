@@ -1,5 +1,6 @@
 import DreamEngine
 import Foundation
+import ModelStore
 
 #if canImport(Glibc)
   import Glibc
@@ -44,7 +45,7 @@ public final class ProgressReporter {
   /// A reporter on standard error: `live` on a terminal, `lines` otherwise, `quiet` when asked.
   public static func standardError(quiet: Bool) -> ProgressReporter {
     let mode: Mode = quiet ? .quiet : (isatty(STDERR_FILENO) == 1 ? .live : .lines)
-    return ProgressReporter(mode: mode) { text in FileHandle.standardError.write(Data(text.utf8)) }
+    return ProgressReporter(mode: mode) { text in StandardStream.error.write(text) }
   }
 
   /// Called once: how many frames the recipe has and how many will be rendered.

@@ -51,7 +51,7 @@ public final class ProgressBar: @unchecked Sendable {
   public static func standardError(label: String) -> ProgressBar {
     let style: Style = isatty(STDERR_FILENO) == 1 ? .terminal(width: 30) : .lines
     return ProgressBar(label: label, style: style) { text in
-      FileHandle.standardError.write(Data(text.utf8))
+      StandardStream.error.write(text)
     }
   }
 

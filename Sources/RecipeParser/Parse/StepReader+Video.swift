@@ -39,8 +39,8 @@ extension StepReader {
     if let fpsNode {
       guard
         let value = reader.checked(
-          reader.number(fpsNode, "video", "fps"), "video", "fps", "must be between 0 and 1000 (0 excluded)",
-          { $0 > 0 && $0 <= 1000 })
+          reader.number(fpsNode, "video", "fps"), "video", "fps", "must be 0.001...1000",
+          { $0 >= 0.001 && $0 <= 1000 })
       else { return nil }
       fps = value
     }

@@ -12,6 +12,8 @@ struct GraphBuilder {
     case float(Float)
     case tensor(dims: [Int], floats: [Float])
     case intTensor(dims: [Int], ints: [Int32])
+    /// A tensor of any dtype (TensorFlow's DataType number) with raw `tensor_content`.
+    case rawTensor(dtype: Int, dims: [Int], content: [UInt8])
   }
 
   static func varint(_ v: UInt64) -> [UInt8] {
@@ -57,6 +59,9 @@ struct GraphBuilder {
         8,
         bytes: field(1, varint: 3) + field(2, bytes: shape(dims))
           + field(7, bytes: ints.flatMap { varint(UInt64(UInt32(bitPattern: $0))) }))
+    case .rawTensor(let dtype, let dims, let content):
+      return field(
+        8, bytes: field(1, varint: UInt64(dtype)) + field(2, bytes: shape(dims)) + field(4, bytes: content))
     }
   }
 
