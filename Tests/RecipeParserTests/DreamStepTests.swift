@@ -92,7 +92,7 @@ final class DreamStepTests: XCTestCase {
       recipes/test.yaml:4:58: error: dream: 'rescale' must be between 0 and 1 (both excluded), got 1
         - dream: {layer: 3, iterations: -1, step: -2, rescale: 1, repeats: -1, blend: 1.5, tile: 16}
                                                                ^
-      recipes/test.yaml:4:70: error: dream: 'repeats' must not be negative, got -1
+      recipes/test.yaml:4:70: error: dream: 'repeats' must be 0...64, got -1
         - dream: {layer: 3, iterations: -1, step: -2, rescale: 1, repeats: -1, blend: 1.5, tile: 16}
                                                                            ^
       recipes/test.yaml:4:81: error: dream: 'blend' must be between 0 and 1, got 1.5
@@ -108,7 +108,7 @@ final class DreamStepTests: XCTestCase {
     assertDiagnostics(
       withSteps("  - dream: {layer: 3, algorithm: octaves, octaves: 0, octave-scale: 1, jitter: -4}\n"),
       """
-      recipes/test.yaml:4:52: error: dream: 'octaves' must be at least 1, got 0
+      recipes/test.yaml:4:52: error: dream: 'octaves' must be 1...64, got 0
         - dream: {layer: 3, algorithm: octaves, octaves: 0, octave-scale: 1, jitter: -4}
                                                          ^
       recipes/test.yaml:4:69: error: dream: 'octave-scale' must be greater than 1, got 1

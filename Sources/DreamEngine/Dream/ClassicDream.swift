@@ -9,11 +9,13 @@ struct ClassicDream {
   let parameters: ClassicDreamParameters
   let context: DreamRunContext
 
-  /// Octave sizes, full size first: each next one is int(w * f) x int(h * f).
+  /// Octave sizes, full size first: each next one is int(w * f) x int(h * f). Stops after the
+  /// first size with a side below 1 (nothing smaller can be dreamed; validation reports it), so
+  /// a huge `repeats` costs nothing here.
   static func sizes(width: Int, height: Int, parameters: ClassicDreamParameters) -> [DreamSize] {
     var sizes = [DreamSize(width: width, height: height)]
     for _ in 0..<max(0, parameters.repeats) {
-      guard let last = sizes.last else { break }
+      guard let last = sizes.last, last.width >= 1, last.height >= 1 else { break }
       sizes.append(
         DreamSize(
           width: Int(Double(last.width) * parameters.rescaleFactor),

@@ -36,7 +36,25 @@ public struct Diagnostic: Error, CustomStringConvertible, Sendable, Equatable {
   /// The headline, then (when known) the source line and the caret line.
   public var description: String {
     guard let sourceLine, location.line > 0 else { return headline }
-    return headline + "\n" + sourceLine + "\n" + Diagnostic.caretLine(under: location.column, in: sourceLine)
+    let (line, column) = Self.clipped(sourceLine, around: location.column)
+    return headline + "\n" + line + "\n" + Diagnostic.caretLine(under: column, in: line)
+  }
+
+  /// Longest source line quoted whole; longer ones are quoted as a window around the column.
+  static let maximumQuotedLine = 160
+
+  /// `line` cut to at most `maximumQuotedLine` scalars around `column` (with `...` where cut),
+  /// and the column within the cut line.
+  static func clipped(_ line: String, around column: Int) -> (line: String, column: Int) {
+    let scalars = Array(line.unicodeScalars)
+    guard scalars.count > maximumQuotedLine else { return (line, column) }
+    let half = maximumQuotedLine / 2
+    let start = min(max(0, column - 1 - half), scalars.count - maximumQuotedLine)
+    let end = start + maximumQuotedLine
+    var out = start > 0 ? "..." : ""
+    out.unicodeScalars.append(contentsOf: scalars[start..<end])
+    if end < scalars.count { out += "..." }
+    return (out, column - start + (start > 0 ? 3 : 0))
   }
 
   /// Spaces (tabs where the source has tabs) up to `column`, then `^`.
@@ -68,8 +86,16 @@ public struct DiagnosticList: Error, CustomStringConvertible, Sendable, Equatabl
     diagnostics.count == 1 ? "1 error" : "\(diagnostics.count) errors"
   }
 
-  /// Every diagnostic's full text, one after the other.
+  /// At most this many diagnostics are printed in full (the summary still counts them all).
+  public static let maximumShown = 100
+
+  /// Every diagnostic's full text, one after the other (the first ``maximumShown``, then a count
+  /// of the rest).
   public var description: String {
-    diagnostics.map(\.description).joined(separator: "\n")
+    var text = diagnostics.prefix(Self.maximumShown).map(\.description).joined(separator: "\n")
+    if diagnostics.count > Self.maximumShown {
+      text += "\n... and \(diagnostics.count - Self.maximumShown) more errors (fix these first)"
+    }
+    return text
   }
 }

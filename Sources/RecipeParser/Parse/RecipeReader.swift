@@ -91,6 +91,12 @@ final class RecipeReader {
     return nil
   }
 
+  /// Merged pairs expanded over the whole parse; past this, merge keys are refused (a few hundred
+  /// bytes of nested aliases can otherwise expand to billions of pairs).
+  static let maximumMergedPairs = 10_000
+  private var mergedPairs = 0
+  private var reportedMergeLimit = false
+
   /// Explicit pairs first, then merged pairs (YAML merge keys: earlier merged mappings win).
   private func expandMerges(_ mapping: Node.Mapping, stage: String) -> [(key: Node, value: Node)] {
     var explicit: [(key: Node, value: Node)] = []
@@ -98,6 +104,17 @@ final class RecipeReader {
     for pair in mapping {
       guard case .scalar = pair.key, pair.key.tagName == .merge else {
         explicit.append((pair.key, pair.value))
+        continue
+      }
+      mergedPairs += pair.value.mergeSize
+      guard mergedPairs <= Self.maximumMergedPairs else {
+        if !reportedMergeLimit {
+          reportedMergeLimit = true
+          error(
+            stage,
+            "merge keys ('<<') expand to more than \(Self.maximumMergedPairs) settings; "
+              + "write the settings out or merge less", at: pair.key)
+        }
         continue
       }
       switch pair.value {
@@ -231,6 +248,19 @@ struct Fields {
 }
 
 extension Node {
+  /// Pairs a merge of this node adds directly (its own pairs, or those of the mappings it lists).
+  var mergeSize: Int {
+    switch self {
+    case .mapping(let mapping): return max(1, mapping.count)
+    case .sequence(let sequence):
+      return sequence.reduce(1) { total, item in
+        if case .mapping(let inner) = item { return total + inner.count }
+        return total + 1
+      }
+    case .scalar, .alias: return 1
+    }
+  }
+
   /// The resolved tag's name (Yams keeps `Tag.name` internal; its raw value is public).
   var tagName: Tag.Name {
     Tag.Name(rawValue: tag.rawValue)

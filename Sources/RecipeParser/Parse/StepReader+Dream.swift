@@ -70,7 +70,8 @@ extension StepReader {
     {
       $0 > 0 && $0 < 1
     }
-    let repeats = intParameter(fields, "repeats", default: 4, "must not be negative") { $0 >= 0 }
+    // Each repeat or octave is a smaller copy of the frame; 64 is far past the point where one pixel is left.
+    let repeats = intParameter(fields, "repeats", default: 4, "must be 0...64") { $0 >= 0 && $0 <= 64 }
     let blend = numberParameter(fields, "blend", default: 0.2, "must be between 0 and 1") {
       $0 >= 0 && $0 <= 1
     }
@@ -89,7 +90,7 @@ extension StepReader {
   }
 
   private func octaves(_ fields: Fields) -> OctaveSettings? {
-    let octaves = intParameter(fields, "octaves", default: 4, "must be at least 1") { $0 >= 1 }
+    let octaves = intParameter(fields, "octaves", default: 4, "must be 1...64") { $0 >= 1 && $0 <= 64 }
     let scale = numberParameter(fields, "octave-scale", default: 1.4, "must be greater than 1") { $0 > 1 }
     let iterations = intParameter(fields, "iterations", default: 10, "must not be negative") { $0 >= 0 }
     let step = numberParameter(fields, "step", default: 1.5, "must not be negative") { $0 >= 0 }

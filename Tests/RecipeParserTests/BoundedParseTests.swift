@@ -1,0 +1,46 @@
+import RecipeParser
+import XCTest
+
+/// Untrusted recipes cannot make parsing or its messages blow up.
+final class BoundedParseTests: XCTestCase {
+  private func diagnostics(_ yaml: String) -> DiagnosticList? {
+    guard case .failure(let list) = parseRecipe(yaml) else { return nil }
+    return list
+  }
+
+  /// Ten levels of nine-fold merges would expand to 9^10 pairs; the parse stops at the cap.
+  func testAMergeKeyBombIsRefused() throws {
+    var yaml = "model: inception5h\nx:\n  a0: &a0 {iterations: 1, step: 2}\n"
+    for level in 1...10 {
+      let refs = Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ", ")
+      yaml += "  a\(level): &a\(level) {<<: [\(refs)]}\n"
+    }
+    yaml += "steps:\n  - load: in.png\n  - dream: {<<: *a10, layer: 3}\n"
+    let list = try XCTUnwrap(diagnostics(yaml))
+    XCTAssertTrue(
+      list.description.contains("error: dream: merge keys ('<<') expand to more than 10000 settings"),
+      list.description)
+  }
+
+  func testAtMostAHundredDiagnosticsArePrinted() throws {
+    let keys = (0..<150).map { "k\($0): 1\n" }.joined()
+    let list = try XCTUnwrap(diagnostics("model: inception5h\n" + keys + "steps:\n  - load: in.png\n"))
+    XCTAssertEqual(list.summary, "150 errors")
+    XCTAssertEqual(list.description.components(separatedBy: ": error: ").count - 1, 100)
+    XCTAssertTrue(list.description.hasSuffix("\n... and 50 more errors (fix these first)"))
+  }
+
+  func testLongSourceLinesAreQuotedAroundTheColumn() throws {
+    let padding = String(repeating: "x", count: 30_000)
+    let list = try XCTUnwrap(
+      diagnostics("model: inception5h\nsteps: [{load: in.png}, {save: \"\(padding).png\"}, {bogus: 1}]\n"))
+    let text = list.description
+    XCTAssertLessThan(text.utf8.count, 2_000, "no 30 KB quotes")
+    XCTAssertTrue(text.contains("\n...xxx") && text.contains(".png\"}, {bogus: 1}]\n"), text)
+    let lines = text.components(separatedBy: "\n")
+    let quote = try XCTUnwrap(lines.firstIndex { $0.hasSuffix("{bogus: 1}]") })
+    let column = lines[quote + 1].count - 1
+    let quoted = Array(lines[quote])
+    XCTAssertEqual(String(quoted[column..<(column + 5)]), "bogus", "the caret points at the unknown step")
+  }
+}
