@@ -14,6 +14,26 @@ final class FingerprintTests: XCTestCase {
 
   private let inputs = FingerprintInputs(modelSHA256: "m", inputSHA256: "i")
 
+  /// `layer: 3` enters as the node name it resolves to: a model whose dream-layer list puts
+  /// another layer at index 3 re-renders, a list that only differs elsewhere does not.
+  func testLayerIndicesEnterAsTheirResolvedNames() throws {
+    let p = try plan(
+      TestSupport.tinyRecipe(frames: 2).replacingOccurrences(
+        of: "layer: inception_3a/output", with: "layer: 3"))
+    func fingerprints(_ layers: [String]) -> [String] {
+      var withLayers = inputs
+      withLayers.dreamLayers = layers
+      return Fingerprints.compute(p, inputs: withLayers)
+    }
+    let a = fingerprints(["c0", "c1", "c2", "mixed3a", "mixed3b"])
+    let sameAtThree = fingerprints(["x0", "x1", "x2", "mixed3a"])
+    let otherAtThree = fingerprints(["c0", "c1", "c2", "mixed3b", "mixed3a"])
+    let dream = try XCTUnwrap(p.node(id: "f1.s5")).index
+    XCTAssertEqual(a[dream], sameAtThree[dream])
+    XCTAssertNotEqual(a[dream], otherAtThree[dream])
+    XCTAssertNotEqual(a.last, otherAtThree.last, "and everything downstream")
+  }
+
   func testAParameterChangeChangesItsNodeAndEverythingDownstreamOnly() throws {
     let base = try plan(TestSupport.tinyRecipe(frames: 4, step: "{0: 1.0, 3: 1.0}"))
     let changed = try plan(TestSupport.tinyRecipe(frames: 4, step: "{0: 1.0, 2: 1.0, 3: 2.0}"))

@@ -299,7 +299,9 @@ public struct RecipeCheck {
     let wanted = Set(recipe.checkFrames)
     let recipeOnly = Fingerprints.compute(
       context.plan,
-      inputs: FingerprintInputs(engineVersion: "any", modelSHA256: "any", inputSHA256: context.inputSHA256))
+      inputs: FingerprintInputs(
+        engineVersion: "any", modelSHA256: "any", inputSHA256: context.inputSHA256,
+        dreamLayers: context.dreamLayers))
     var outputs: [CheckedOutput] = []
     for node in context.plan.nodes {
       guard case .save(let path, _, _) = node.operation, let frame = node.frame, wanted.contains(frame),

@@ -17,17 +17,25 @@ public struct FingerprintInputs: Sendable, Equatable {
   public var modelSHA256: String
   /// sha256 (hex) of the input image file's bytes.
   public var inputSHA256: String
+  /// The model's dream-layer names (index = position), which turn `layer: 3` into a node name;
+  /// nil when the model is not available (layers then enter as written).
+  public var dreamLayers: [String]?
 
-  public init(engineVersion: String = EngineVersion.current, modelSHA256: String, inputSHA256: String) {
+  public init(
+    engineVersion: String = EngineVersion.current, modelSHA256: String, inputSHA256: String,
+    dreamLayers: [String]? = nil
+  ) {
     self.engineVersion = engineVersion
     self.modelSHA256 = modelSHA256
     self.inputSHA256 = inputSHA256
+    self.dreamLayers = dreamLayers
   }
 }
 
 /// One fingerprint per plan node: sha256 (hex) over the engine version, the node's kind and
 /// canonical parameter string, what it reads from outside the plan (the input file's hash for
-/// `load`; the model's hash for `dream`; never the thread count, which changes no bit) and the fingerprints of its input
+/// `load`; the model's hash and the resolved layer names for `dream`; never the thread count,
+/// which changes no bit) and the fingerprints of its input
 /// nodes, in order. So a change anywhere changes the fingerprint of every node downstream of it,
 /// and nothing else.
 public enum Fingerprints {
@@ -41,6 +49,14 @@ public enum Fingerprints {
       case .load: fields.append("input-sha256=" + inputs.inputSHA256)
       case .dream:
         fields.append("model-sha256=" + inputs.modelSHA256)
+        if case .dream(let dream) = node.operation {
+          // The node names the layer references resolve to: if the model's dream-layer list
+          // changes, `layer: 3` may mean another layer, and the dream must be rendered again.
+          let names = dream.terms.map { term in
+            inputs.dreamLayers.flatMap { term.layer.resolved(in: $0) } ?? "\(term.layer)"
+          }
+          fields.append("layers=" + names.joined(separator: ","))
+        }
       case .transform, .save, .video: break
       }
       for input in node.inputs {

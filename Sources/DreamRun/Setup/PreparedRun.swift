@@ -36,7 +36,8 @@ public final class PreparedRun {
     let layerNames = model.dreamLayers.map(\.name)
     let layerProblems = validateLayers(recipe, layers: layerNames)
     guard layerProblems.isEmpty else { throw .recipe(DiagnosticList(layerProblems)) }
-    let context = try RecipeContext(recipe: recipe, options: options, resolvedModel: resolved, store: store)
+    let context = try RecipeContext(
+      recipe: recipe, options: options, resolvedModel: resolved, dreamLayers: layerNames, store: store)
     let input = try decodeInput(context)
     let run = PreparedRun(context: context, model: model, layerNames: layerNames, input: input)
     try run.checkNodes()

@@ -1,3 +1,4 @@
+import DreamEngine
 import Foundation
 import ModelStore
 import RecipeParser
@@ -17,6 +18,8 @@ public struct RecipeContext: Sendable {
   /// The input image file's bytes and their sha256.
   public let inputBytes: [UInt8]
   public let inputSHA256: String
+  /// The model's dream-layer names, when known (they resolve `layer: 3` in fingerprints).
+  public let dreamLayers: [String]?
   /// One fingerprint per plan node.
   public let fingerprints: [String]
   /// Where this recipe's run state lives.
@@ -37,22 +40,37 @@ public struct RecipeContext: Sendable {
   /// - Parameter resolvedModel: the model, when the caller already resolved it (a run does, so
   ///   that a catalog model is downloaded once); nil: a catalog name's hash comes from the catalog
   ///   (nothing is downloaded) and a path is hashed.
-  public init(recipe: Recipe, options: RunOptions, resolvedModel: ResolvedModel?, store: ModelStore)
-    throws(RunError)
-  {
+  /// - Parameter dreamLayers: the model's dream layers when the caller loaded it; nil: a catalog
+  ///   entry's list, else the model file is loaded to list them.
+  public init(
+    recipe: Recipe, options: RunOptions, resolvedModel: ResolvedModel?, dreamLayers: [String]? = nil,
+    store: ModelStore
+  ) throws(RunError) {
     self.recipe = recipe
     self.options = options
     self.threads = options.threadCount(for: recipe)
     let reference = Self.modelReference(recipe: recipe, options: options)
     self.modelReference = reference.text
     self.modelLocation = reference.location
+    var layers = dreamLayers
     if let resolvedModel {
       modelSHA256 = resolvedModel.sha256
     } else if let entry = store.catalog.entry(named: reference.text) {
       modelSHA256 = entry.modelSHA256
+      layers = layers ?? entry.dreamLayers
     } else {
-      modelSHA256 = try Self.resolve(reference, store: store).sha256
+      let resolved = try Self.resolve(reference, store: store)
+      modelSHA256 = resolved.sha256
+      if layers == nil {
+        do {
+          layers = try Model(contentsOf: resolved.fileURL, dreamLayers: resolved.entry?.dreamLayers)
+            .dreamLayers.map(\.name)
+        } catch {
+          throw .runtime(error.description)
+        }
+      }
     }
+    self.dreamLayers = layers
     let inputPath = recipe.load.value.resolvedPath
     guard let data = FileManager.default.contents(atPath: inputPath) else {
       throw .runtime(
@@ -64,7 +82,7 @@ public struct RecipeContext: Sendable {
     plan = ExecutionPlan(recipe: recipe)
     fingerprints = Fingerprints.compute(
       plan,
-      inputs: FingerprintInputs(modelSHA256: modelSHA256, inputSHA256: inputSHA256))
+      inputs: FingerprintInputs(modelSHA256: modelSHA256, inputSHA256: inputSHA256, dreamLayers: layers))
     let locations = RunState.locations(
       recipeFile: recipe.file, directory: options.checkOutputFolder ?? recipe.directory)
     stateFile = locations.state
