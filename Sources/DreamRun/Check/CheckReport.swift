@@ -36,6 +36,8 @@ enum CheckReport {
       img { min-width: 192px; image-rendering: pixelated; border: 1px solid #ccc; }
       .differs { color: #c62828; font-weight: 600; } .note, .problemtext { white-space: pre-wrap; }
       .metrics { font-family: ui-monospace, monospace; font-size: 12px; }
+      .environment { font-size: 12px; margin: 6px 0 12px; } .environment td:first-child { white-space: nowrap; }
+      .environment td { word-break: break-all; } summary { cursor: pointer; color: #555; }
       </style>
       <script>
       // After loading: count the images that show, and name any that do not (a moved report).
@@ -94,15 +96,24 @@ enum CheckReport {
     guard let current = result.current else { return "" }
     let now = current.fields
     let then = result.recorded?.fields
-    var html = "<table class=\"environment\"><tr><th></th><th>recorded</th><th>now</th></tr>\n"
+    var rows = ""
+    var anyDifference = then == nil
     for (index, field) in now.enumerated() {
       let recorded = then?[index].value ?? "-"
       let differs = then != nil && recorded != field.value && field.key != "cpu-model"
-      html +=
+      if differs { anyDifference = true }
+      rows +=
         "<tr\(differs ? " class=\"differs\"" : "")><td>\(escape(field.key))</td>"
         + "<td>\(escape(recorded))</td><td>\(escape(field.value))</td></tr>\n"
     }
-    return html + "</table>\n"
+    // Open when something differs; a click away otherwise.
+    let title =
+      then == nil
+      ? "environment"
+      : anyDifference ? "environment (differs from the recording)" : "environment (as recorded)"
+    return "<details\(anyDifference && then != nil ? " open" : "")><summary>\(title)</summary>\n"
+      + "<table class=\"environment\"><tr><th></th><th>recorded</th><th>now</th></tr>\n" + rows
+      + "</table></details>\n"
   }
 
   private static func figure(_ source: String, _ caption: String) -> String {

@@ -113,7 +113,9 @@ public final class ProgressReporter {
     lineShown = true
   }
 
-  private func emitLine(_ text: String) {
+  /// Prints a line of text; control characters in it (from file names) are shown escaped.
+  private func emitLine(_ unescaped: String) {
+    let text = StandardStream.escapingControls(unescaped)
     switch mode {
     case .quiet: return
     case .lines: write(text + "\n")
