@@ -53,6 +53,7 @@ extension DreamBench {
     var times: [Double] = []
     var gradientShare: [Double] = []
     var ratios: [Double] = []
+    var frameFLOPs: [Double] = []
     for run in 0..<max(1, repeats) {
       let before = (source.seconds, source.flops)
       let start = MonotonicClock.now()
@@ -62,6 +63,7 @@ extension DreamBench {
       times.append(total)
       gradientShare.append(gradientSeconds / total)
       ratios.append((source.flops - before.1) / gradientSeconds / 1e9 / sgemm)
+      frameFLOPs.append(source.flops - before.1)
     }
     if profile {
       let p = OpProfile()
@@ -79,5 +81,11 @@ extension DreamBench {
           "  %.2f s per frame (best of %d; all: %@); gradients %.0f%% of it at %.2f of sgemm; peak RSS %.0f MB",
         times[best], times.count, times.map { String(format: "%.2f", $0) }.joined(separator: ", "),
         gradientShare[best] * 100, ratios[best], peakRSSMegabytes()))
+    // The frame against the time its direct-convolution FLOPs take at this process's sgemm rate.
+    let floor = frameFLOPs[best] / (sgemm * 1e9)
+    print(String(format: "  direct-convolution work: %.1f GFLOP per frame", frameFLOPs[best] / 1e9))
+    print(
+      String(
+        format: "seed-frame: %.2f s  gemm-floor: %.2f s  ratio: %.2f", times[best], floor, times[best] / floor))
   }
 }
