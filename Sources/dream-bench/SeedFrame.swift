@@ -86,6 +86,7 @@ extension DreamBench {
     print(String(format: "  direct-convolution work: %.1f GFLOP per frame", frameFLOPs[best] / 1e9))
     print(
       String(
-        format: "seed-frame: %.2f s  gemm-floor: %.2f s  ratio: %.2f", times[best], floor, times[best] / floor))
+        format: "seed-frame: %.2f s  gemm-floor: %.2f s  ratio: %.2f", times[best], floor, times[best] / floor
+      ))
   }
 }

@@ -209,4 +209,20 @@ final class CLIErrorTests: XCTestCase {
     XCTAssertFalse(result.stderr.contains("\u{1B}"), result.stderr)
     XCTAssertTrue(result.stderr.contains("\\u{1B}[31mred.png"), result.stderr)
   }
+
+  /// `validate` checks a 32768x32768 recipe without making the 12 GB frame: it passes under a
+  /// 1.5 GB address-space limit.
+  func testValidatingTheLargestFrameSizeNeedsNoFrameSizedMemory() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      "model: \(model)\nsize: [32768, 32768]\nsteps:\n  - load: input.png\n  - dream: {layer: 3, iterations: 1}\n"
+        + "  - save: out/x.png\n", in: folder)
+    let binary = try TestSupport.binary().path
+    let result = try TestSupport.runShell(
+      "ulimit -v 1500000; exec '\(binary)' validate recipe.yaml", in: folder)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertEqual(result.stdout, "recipe.yaml: ok (1 frame, 3 nodes)\n")
+  }
 }

@@ -182,7 +182,7 @@ public struct RecipeCheck {
     let context = prepared.context
     let current = RenderEnvironment.current(for: context)
     result.current = current
-    result.size = ImageSize(width: prepared.input.width, height: prepared.input.height)
+    result.size = prepared.frameSize
     result.tolerance = options.tolerance(for: recipe)
     let checked = checkedOutputs(context, original: recipe)
 

@@ -82,7 +82,7 @@ public final class Executor {
         try renderChain(first: first, last: last, needsWork: needsWork, nodesByFrame: nodesByFrame)
       } else {
         for frame in first...last where needsWork[frame] {
-          try renderFrame(frame, from: (0, run.input), nodes: nodesByFrame[frame])
+          try renderFrame(frame, from: (0, try run.frameInput()), nodes: nodesByFrame[frame])
         }
       }
     }
@@ -96,7 +96,7 @@ public final class Executor {
     let folder = context.checkpointFolder
     try Checkpoint.checkFolder(folder)
     var start = 0
-    var current: (index: Int, image: RGBImage) = (0, run.input)
+    var current: (index: Int, image: RGBImage) = (0, try run.frameInput())
     if !context.options.force, first > 0 {
       let available = Checkpoint.available(in: folder)
       for frame in stride(from: first - 1, through: 0, by: -1) {

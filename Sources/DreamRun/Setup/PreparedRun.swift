@@ -11,8 +11,11 @@ public final class PreparedRun {
   public let model: Model
   /// The model's dream-layer names (index = position).
   public let layerNames: [String]
-  /// The input image, resized to the recipe's `size`.
-  public let input: RGBImage
+  /// The input image as decoded (not yet resized to `size:`).
+  let decodedInput: RGBImage
+  /// The frame size: the recipe's `size`, else the input's.
+  public let frameSize: ImageSize
+  private var resizedInput: RGBImage?
   /// One network per distinct objective, built once and reused across frames.
   let networks: NetworkCache
 
@@ -39,7 +42,7 @@ public final class PreparedRun {
     let context = try RecipeContext(
       recipe: recipe, options: options, resolvedModel: resolved, dreamLayers: layerNames, store: store)
     let input = try decodeInput(context)
-    let run = PreparedRun(context: context, model: model, layerNames: layerNames, input: input)
+    let run = PreparedRun(context: context, model: model, layerNames: layerNames, decodedInput: input)
     try run.checkNodes()
     if createOutputFolders { try run.prepareOutputFolders() }
     return run
@@ -54,24 +57,36 @@ public final class PreparedRun {
       options, store: ModelStore.fromEnvironment(environment), createOutputFolders: createOutputFolders)
   }
 
-  init(context: RecipeContext, model: Model, layerNames: [String], input: RGBImage) {
+  init(context: RecipeContext, model: Model, layerNames: [String], decodedInput: RGBImage) {
     self.context = context
     self.model = model
     self.layerNames = layerNames
-    self.input = input
+    self.decodedInput = decodedInput
+    self.frameSize =
+      context.recipe.size?.value ?? ImageSize(width: decodedInput.width, height: decodedInput.height)
     self.networks = NetworkCache(model: model)
   }
 
-  /// The input image decoded and resized to `size:` (bilinear).
+  /// The input image decoded.
   static func decodeInput(_ context: RecipeContext) throws(RunError) -> RGBImage {
-    let recipe = context.recipe
-    let name = recipe.load.value.resolvedPath
-    let image: RGBImage
     do {
-      image = try ImageCodec.decode(context.inputBytes, name: name)
+      return try ImageCodec.decode(context.inputBytes, name: context.recipe.load.value.resolvedPath)
     } catch {
       throw .runtime(error.description)
     }
+  }
+
+  /// The input resized to the frame size (bilinear), made on first use and kept: `validate`
+  /// never makes it, so checking a recipe with a huge `size:` costs no frame-sized memory.
+  func frameInput() throws(RunError) -> RGBImage {
+    if let resizedInput { return resizedInput }
+    let resized = try Self.resize(decodedInput, context: context)
+    resizedInput = resized
+    return resized
+  }
+
+  static func resize(_ image: RGBImage, context: RecipeContext) throws(RunError) -> RGBImage {
+    let recipe = context.recipe
     guard let size = recipe.size?.value, size.width != image.width || size.height != image.height else {
       return image
     }
@@ -96,8 +111,8 @@ public final class PreparedRun {
       let frame = node.frame.map { " (frame \($0))" } ?? ""
       diagnostics.append(recipe.source.diagnostic(stage, message + frame, at: node.location))
     }
-    let width = input.width
-    let height = input.height
+    let width = frameSize.width
+    let height = frameSize.height
     for node in context.plan.nodes {
       switch node.operation {
       case .load, .save, .video: continue

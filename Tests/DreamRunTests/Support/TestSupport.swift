@@ -106,8 +106,15 @@ enum TestSupport {
   static func start(
     _ arguments: [String], in folder: URL, environment: [String: String] = [:], outputs: URL
   ) throws -> Process {
+    try launch(try binary(), arguments, in: folder, environment: environment, outputs: outputs)
+  }
+
+  /// Starts `executable arguments` in `folder` with stdout and stderr going to files in `outputs`.
+  private static func launch(
+    _ executable: URL, _ arguments: [String], in folder: URL, environment: [String: String], outputs: URL
+  ) throws -> Process {
     let process = Process()
-    process.executableURL = try binary()
+    process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = folder
     var env = ProcessInfo.processInfo.environment
@@ -129,6 +136,16 @@ enum TestSupport {
     let outputs = try temporaryFolder("output")
     defer { try? FileManager.default.removeItem(at: outputs) }
     let process = try start(arguments, in: folder, environment: environment, outputs: outputs)
+    process.waitUntilExit()
+    return collect(process, outputs: outputs)
+  }
+
+  /// Runs `command` with /bin/sh in `folder` (for shell limits such as `ulimit`) and waits.
+  static func runShell(_ command: String, in folder: URL) throws -> Result {
+    let outputs = try temporaryFolder("shell")
+    defer { try? FileManager.default.removeItem(at: outputs) }
+    let process = try launch(
+      URL(fileURLWithPath: "/bin/sh"), ["-c", command], in: folder, environment: [:], outputs: outputs)
     process.waitUntilExit()
     return collect(process, outputs: outputs)
   }
