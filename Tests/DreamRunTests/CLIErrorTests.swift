@@ -225,4 +225,22 @@ final class CLIErrorTests: XCTestCase {
     XCTAssertEqual(result.status, 0, result.stderr)
     XCTAssertEqual(result.stdout, "recipe.yaml: ok (1 frame, 3 nodes)\n")
   }
+
+  /// A value that overflows Float32 stops the run with the step and frame, instead of saving a
+  /// black frame with exit code 0.
+  func testAnOverflowingImageIsAnErrorNamingStepAndFrame() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe().replacingOccurrences(of: "  - tint: 2\n  - clip\n", with: "  - tint: 1e308\n"),
+      in: folder)
+    let result = try TestSupport.run(["recipe.yaml", "--model", model, "--quiet"], in: folder)
+    XCTAssertEqual(result.status, 1)
+    XCTAssertEqual(
+      result.stderr,
+      "recipe.yaml:8:5: error: steps 2, 3 (frame 1): the image overflowed to infinity or NaN; "
+        + "use smaller values (e.g. tint, step, dream weights)\n")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/01.png").path))
+  }
 }

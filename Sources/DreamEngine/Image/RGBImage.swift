@@ -26,6 +26,18 @@ public struct RGBImage: Equatable, Sendable {
 
   public var pixelCount: Int { width * height }
 
+  /// True when no value is infinite or NaN (a huge tint or step can overflow Float32).
+  public var isFinite: Bool {
+    pixels.withUnsafeBufferPointer { values in
+      var finite = true
+      for value in values where !value.isFinite {
+        finite = false
+        break
+      }
+      return finite
+    }
+  }
+
   /// The value of channel `c` at column `x`, row `y`.
   @inlinable public subscript(x: Int, y: Int, c: Int) -> Float {
     get { pixels[(y * width + x) * 3 + c] }

@@ -162,12 +162,14 @@ public final class Executor {
         } catch {
           throw .runtime("\(node.location): error: \(node.id): \(error)")
         }
+        try requireFinite(current.image, node: node)
         rendered = true
       case .dream(let dream):
         precondition(node.inputs == [current.index], "node \(node.id) does not read the current image")
         dreamIndex += 1
         reporter.dreamStarted(index: dreamIndex, count: dreamCount)
         current = (index, try runDream(dream, node: node, image: current.image))
+        try requireFinite(current.image, node: node)
         rendered = true
       case .save(let path, let format, let quality):
         let upToDate =
@@ -261,6 +263,17 @@ public final class Executor {
       reporter.note(
         "\(path): wrote \(videoSummary.frameCount) frames (\(videoSummary.width)x\(videoSummary.height))")
     }
+  }
+
+  /// Stops with an error naming the step and frame when an image holds inf or NaN (which would
+  /// otherwise be saved as a black frame with exit code 0).
+  private func requireFinite(_ image: RGBImage, node: PlanNode) throws(RunError) {
+    guard !image.isFinite else { return }
+    let steps = node.steps.map(String.init).joined(separator: ", ")
+    let frame = node.frame.map { " (frame \($0))" } ?? ""
+    throw .runtime(
+      "\(node.location): error: step\(node.steps.count == 1 ? "" : "s") \(steps)\(frame): the image "
+        + "overflowed to infinity or NaN; use smaller values (e.g. tint, step, dream weights)")
   }
 
   private func checkStop() throws(RunError) {
