@@ -243,4 +243,20 @@ final class CLIErrorTests: XCTestCase {
         + "use smaller values (e.g. tint, step, dream weights)\n")
     XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/01.png").path))
   }
+
+  /// `--frames 1` on a million-frame recipe builds one frame's plan, not a million's: it renders
+  /// under a 1.5 GB address-space limit.
+  func testTryingAMillionFrameRecipeBuildsOnlyTheFramesAskedFor() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe(frames: 1_000_000, iterations: 1), in: folder)
+    let binary = try TestSupport.binary().path
+    let result = try TestSupport.runShell(
+      "ulimit -v 1500000; exec '\(binary)' recipe.yaml --model '\(model)' --frames 2", in: folder)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertTrue(result.stdout.hasPrefix("rendered 2 frames (frames 0...1)"), result.stdout)
+    XCTAssertTrue(result.stdout.contains("1 video(s) skipped (--frames)"), result.stdout)
+  }
 }

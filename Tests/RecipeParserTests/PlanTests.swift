@@ -6,13 +6,28 @@ import XCTest
 final class PlanTests: XCTestCase {
   /// zoom50.yaml from the repository, parsed against an in-memory copy of its input so the shape
   /// test does not depend on the shared folder.
-  private func zoom50Plan(recipePath: String = "recipes/zoom50.yaml") throws -> ExecutionPlan {
+  private func zoom50Plan(recipePath: String = "recipes/zoom50.yaml", frameLimit: Int? = nil) throws
+    -> ExecutionPlan
+  {
     let text = try String(contentsOfFile: exampleRecipesDirectory + "/zoom50.yaml", encoding: .utf8)
     let directory = RecipePath.directory(of: recipePath)
     let image = RecipePath.resolve("../../shared/images/coffee.png", relativeTo: directory)
     let fileSystem = InMemoryFileSystem(textFiles: [recipePath: text, image: "png"])
     let parsed = try RecipeFile.parse(path: recipePath, fileSystem: fileSystem).get()
-    return ExecutionPlan(recipe: parsed)
+    return ExecutionPlan(recipe: parsed, frameLimit: frameLimit)
+  }
+
+  /// `--frames N` builds only frames 0...N-1: the same nodes as the full plan's first ones, no
+  /// videos (a million-frame recipe then costs nothing to try).
+  func testALimitedPlanIsAPrefixOfTheFullPlanWithoutVideos() throws {
+    let full = try zoom50Plan()
+    let limited = try zoom50Plan(frameLimit: 3)
+    XCTAssertEqual(limited.frameOutputs.count, 3)
+    XCTAssertFalse(limited.nodes.contains { $0.kind == .video })
+    let prefix = Array(full.nodes.prefix(limited.nodes.count))
+    XCTAssertEqual(limited.nodes.map(\.id), prefix.map(\.id))
+    XCTAssertEqual(limited.nodes.map(\.parameters), prefix.map(\.parameters))
+    XCTAssertEqual(limited.nodes.last?.id, "f02.s7")
   }
 
   func testZoom50Shape() throws {

@@ -62,7 +62,7 @@ public final class Executor {
     let recipe = context.recipe
     let frameCount = recipe.frames.value
     let limit = min(frameCount, context.options.frameLimit ?? frameCount)
-    let nodesByFrame = Self.nodesByFrame(plan, frames: frameCount)
+    let nodesByFrame = Self.nodesByFrame(plan, frames: limit)
     let checker = OutputChecker(state: state)
     let force = context.options.force
     var needsWork = [Bool](repeating: false, count: limit)
@@ -128,7 +128,7 @@ public final class Executor {
     for frame in start...last {
       current = try renderFrame(frame, from: current, nodes: nodesByFrame[frame], write: needsWork[frame])
       let fingerprint = fingerprints[current.index]
-      if frame < plan.frameOutputs.count - 1, current.index != 0 {
+      if frame < context.recipe.frames.value - 1, current.index != 0 {
         try Checkpoint.write(current.image, folder: folder, fingerprint: fingerprint)
         Checkpoint.prune(folder: folder, keep: Set([fingerprint] + (previousCheckpoint.map { [$0] } ?? [])))
         previousCheckpoint = fingerprint
@@ -231,14 +231,17 @@ public final class Executor {
   }
 
   private func writeVideos(limited: Bool) throws(RunError) {
+    if limited {
+      // A limited plan holds no video nodes; say which videos were left out.
+      for video in context.recipe.videos {
+        summary.videosSkipped += 1
+        reporter.note("\(video.value.resolvedPath): skipped (--frames renders only part of the recipe)")
+      }
+      return
+    }
     let checker = OutputChecker(state: state)
     for node in plan.nodes {
       guard case .video(let path, _, let fps, let frames) = node.operation else { continue }
-      if limited {
-        summary.videosSkipped += 1
-        reporter.note("\(path): skipped (--frames renders only part of the recipe)")
-        continue
-      }
       if !context.options.force,
         checker.status(nodeID: node.id, path: path, fingerprint: fingerprints[node.index]) == .upToDate
       {

@@ -79,7 +79,7 @@ public struct RecipeContext: Sendable {
     }
     inputBytes = [UInt8](data)
     inputSHA256 = Fingerprints.sha256Hex(data)
-    plan = ExecutionPlan(recipe: recipe)
+    plan = ExecutionPlan(recipe: recipe, frameLimit: options.frameLimit)
     fingerprints = Fingerprints.compute(
       plan,
       inputs: FingerprintInputs(modelSHA256: modelSHA256, inputSHA256: inputSHA256, dreamLayers: layers))

@@ -62,8 +62,12 @@ public struct ExecutionPlan: Sendable {
   }
 
   /// Compiles `recipe` (already validated) into a plan.
-  public init(recipe: Recipe) {
-    var builder = PlanBuilder(recipe: recipe)
+  ///
+  /// - Parameter frameLimit: build only frames 0...frameLimit-1 (`--frames N`) and no videos; node
+  ///   ids, parameters and fingerprints are those of the full plan's nodes, so a limited run and a
+  ///   full one agree on what is up to date. Nil: every frame.
+  public init(recipe: Recipe, frameLimit: Int? = nil) {
+    var builder = PlanBuilder(recipe: recipe, frameLimit: frameLimit)
     builder.build()
     self.nodes = builder.nodes
     self.frameOutputs = builder.frameOutputs
@@ -80,10 +84,12 @@ struct PlanBuilder {
   /// Save node indices per pipeline position, in frame order.
   private var saveNodes: [Int: [Int]] = [:]
   private let frameWidth: Int
+  private let framesBuilt: Int
 
-  init(recipe: Recipe) {
+  init(recipe: Recipe, frameLimit: Int? = nil) {
     self.recipe = recipe
     self.frameWidth = String(max(0, recipe.frames.value - 1)).count
+    self.framesBuilt = max(0, min(recipe.frames.value, frameLimit ?? recipe.frames.value))
   }
 
   mutating func build() {
@@ -93,12 +99,13 @@ struct PlanBuilder {
       written: .load(path: load.path.value, size: recipe.size?.value), frame: 0, steps: [1],
       location: recipe.load.location, inputs: [])
     var previous = loadIndex
-    for frame in 0..<recipe.frames.value {
+    for frame in 0..<framesBuilt {
       let start = frame == 0 || !recipe.feedback.value ? loadIndex : previous
       previous = buildFrame(frame, from: start)
       frameOutputs.append(previous)
     }
-    for video in recipe.videos {
+    // A limited plan has no videos: they need every frame.
+    for video in recipe.videos where framesBuilt == recipe.frames.value {
       let saves = saveNodes[video.value.sourceStep] ?? []
       let frames = saves.compactMap { nodes[$0].operation.filePath }
       let writtenFrames = saves.compactMap { written[$0].filePath }
