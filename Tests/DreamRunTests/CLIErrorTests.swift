@@ -259,4 +259,36 @@ final class CLIErrorTests: XCTestCase {
     XCTAssertTrue(result.stdout.hasPrefix("rendered 2 frames (frames 0...1)"), result.stdout)
     XCTAssertTrue(result.stdout.contains("1 video(s) skipped (--frames)"), result.stdout)
   }
+
+  /// A 3 GB file named .png (sparse here) and a text file named .png are refused from their
+  /// first bytes and size, without reading them whole.
+  func testAHugeOrFakeInputIsRefusedBeforeItIsRead() throws {
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let huge = folder.appendingPathComponent("huge.png")
+    _ = FileManager.default.createFile(atPath: huge.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: huge)
+    try handle.truncate(atOffset: 3 << 30)
+    try handle.close()
+    try Data("hello".utf8).write(to: folder.appendingPathComponent("fake.png"))
+    for (name, expected) in [
+      (
+        "huge.png",
+        "the input image 'huge.png' is 3072 MB; dream-run reads images up to 512 MB (a PNG or JPEG photo); resize it first"
+      ),
+      (
+        "fake.png",
+        "'fake.png' is not a PNG or JPEG file (it starts with 68 65 6C 6C); convert it to PNG or JPEG"
+      ),
+    ] {
+      try TestSupport.writeRecipe(
+        TestSupport.tinyRecipe().replacingOccurrences(of: "load: input.png", with: "load: \(name)"),
+        in: folder)
+      let binary = try TestSupport.binary().path
+      let result = try TestSupport.runShell(
+        "ulimit -v 1500000; exec '\(binary)' validate recipe.yaml", in: folder)
+      XCTAssertEqual(result.status, 1, name)
+      XCTAssertEqual(result.stderr, "recipe.yaml:7:5: error: load: \(expected)\n", name)
+    }
+  }
 }

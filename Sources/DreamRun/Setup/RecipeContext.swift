@@ -72,6 +72,7 @@ public struct RecipeContext: Sendable {
     }
     self.dreamLayers = layers
     let inputPath = recipe.load.value.resolvedPath
+    try Self.checkInputFile(inputPath, location: recipe.load.location)
     guard let data = FileManager.default.contents(atPath: inputPath) else {
       throw .runtime(
         "\(recipe.load.location): error: load: cannot read the input image '\(inputPath)'; "
@@ -87,6 +88,35 @@ public struct RecipeContext: Sendable {
       recipeFile: recipe.file, directory: options.checkOutputFolder ?? recipe.directory)
     stateFile = locations.state
     checkpointFolder = locations.checkpoints
+  }
+
+  /// Largest input image file read (far above any PNG or JPEG within the decoder's pixel limit
+  /// that a photo produces).
+  static let maximumInputBytes = 512 << 20
+
+  /// Refuses, before reading it whole, an input that is too large or does not start like a PNG
+  /// or JPEG (a multi-gigabyte file named .png costs nothing to reject).
+  static func checkInputFile(_ path: String, location: SourceLocation) throws(RunError) {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw .runtime(
+        "\(location): error: load: cannot read the input image '\(path)'; check that it exists and is readable"
+      )
+    }
+    defer { try? handle.close() }
+    let size = (try? handle.seekToEnd()).map(Int.init) ?? 0
+    guard size <= maximumInputBytes else {
+      throw .runtime(
+        "\(location): error: load: the input image '\(path)' is \(size >> 20) MB; dream-run reads images up to "
+          + "\(maximumInputBytes >> 20) MB (a PNG or JPEG photo); resize it first")
+    }
+    try? handle.seek(toOffset: 0)
+    let head = (try? handle.read(upToCount: 8)) ?? Data()
+    guard ImageFileKind.detect(head) != nil else {
+      throw .runtime(
+        "\(location): error: load: '\(path)' is not a PNG or JPEG file (it starts with "
+          + "\(head.isEmpty ? "nothing" : head.prefix(4).map { String(format: "%02X", $0) }.joined(separator: " "))); "
+          + "convert it to PNG or JPEG")
+    }
   }
 
   /// The model reference in effect and where it came from (nil location: `--model`).
