@@ -34,11 +34,13 @@ public struct RunState: Codable, Sendable, Equatable {
 
   public init() {}
 
-  /// The state folder and file names for the recipe at `recipeFile`.
+  /// The state folder and file names for the recipe at `recipeFile`. A recipe reached through a
+  /// symbolic link in its folder (`b.yaml -> a.yaml`) is named by the file it resolves to, so
+  /// both names share one state and one lock instead of rendering into the same files at once.
   public static func locations(recipeFile: String, directory: String) -> (
     folder: String, state: String, checkpoints: String
   ) {
-    let name = URL(fileURLWithPath: recipeFile).lastPathComponent
+    let name = URL(fileURLWithPath: recipeFile).resolvingSymlinksInPath().lastPathComponent
     let folder = RecipePath.resolve(".dream-run", relativeTo: directory)
     return (folder, folder + "/" + name + ".state.json", folder + "/" + name + ".checkpoints")
   }
