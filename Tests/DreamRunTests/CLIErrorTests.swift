@@ -233,13 +233,14 @@ final class CLIErrorTests: XCTestCase {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     try TestSupport.writeRecipe(
-      TestSupport.tinyRecipe().replacingOccurrences(of: "  - tint: 2\n  - clip\n", with: "  - tint: 1e308\n"),
+      TestSupport.tinyRecipe().replacingOccurrences(
+        of: "  - tint: 2\n  - clip\n", with: "  - tint: 3e38\n  - tint: 3e38\n"),
       in: folder)
     let result = try TestSupport.run(["recipe.yaml", "--model", model, "--quiet"], in: folder)
     XCTAssertEqual(result.status, 1)
     XCTAssertEqual(
       result.stderr,
-      "recipe.yaml:8:5: error: steps 2, 3 (frame 1): the image overflowed to infinity or NaN; "
+      "recipe.yaml:8:5: error: steps 2, 3, 4 (frame 1): the image overflowed to infinity or NaN; "
         + "use smaller values (e.g. tint, step, dream weights)\n")
     XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/01.png").path))
   }

@@ -43,4 +43,15 @@ final class BoundedParseTests: XCTestCase {
     let quoted = Array(lines[quote])
     XCTAssertEqual(String(quoted[column..<(column + 5)]), "bogus", "the caret points at the unknown step")
   }
+
+  /// Numbers are checked as the engine will compute them, in Float32.
+  func testNumbersBeyondFloat32AreRefused() {
+    assertDiagnostics(
+      withSteps("  - tint: 1e308\n"),
+      """
+      recipes/test.yaml:4:11: error: tint: 'tint' must be between -3.4e38 and 3.4e38 (the engine computes in 32-bit floats), got '1e308'
+        - tint: 1e308
+                ^
+      """)
+  }
 }

@@ -146,11 +146,21 @@ final class RecipeReader {
     return nil
   }
 
-  /// A finite number (YAML int or float), or nil after reporting.
+  /// A finite number (YAML int or float) that is also finite in Float32, as the engine computes
+  /// (|x| <= 3.4e38), or nil after reporting.
   func number(_ node: Node, _ stage: String, _ key: String) -> Located<Double>? {
     if case .scalar = node, node.tagName == .int || node.tagName == .float {
       let value = node.tagName == .int ? node.int.map(Double.init) : node.float
-      if let value, value.isFinite { return Located(value, at: location(of: node)) }
+      if let value, value.isFinite {
+        guard Float(value).isFinite else {
+          error(
+            stage,
+            "'\(key)' must be between -3.4e38 and 3.4e38 (the engine computes in 32-bit floats), "
+              + "got \(describe(node))", at: node)
+          return nil
+        }
+        return Located(value, at: location(of: node))
+      }
     }
     error(stage, "'\(key)' must be a number, got \(describe(node))", at: node)
     return nil
