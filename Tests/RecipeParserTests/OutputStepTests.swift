@@ -168,4 +168,25 @@ final class OutputStepTests: XCTestCase {
       problem("{}")?.message,
       "unknown placeholder '{}' in path '{}' (only '{frame}' and '{frame:0N}' are allowed)")
   }
+
+  func testTemplatesFindTheFrameAPathBelongsTo() throws {
+    let template = try PathTemplate.parse("out/f{frame:03}.png").get()
+    XCTAssertEqual(template.frame(matching: "out/f007.png", below: 10), 7)
+    XCTAssertEqual(template.frame(matching: "out/./f1234.png", below: 2000), 1234)
+    XCTAssertNil(template.frame(matching: "out/f07.png", below: 10), "not padded to 3 digits")
+    XCTAssertNil(template.frame(matching: "out/f0123.png", below: 1000), "over-padded")
+    XCTAssertNil(template.frame(matching: "out/f012.png", below: 12), "past the last frame")
+    let plain = try PathTemplate.parse("in.png").get()
+    XCTAssertEqual(plain.frame(matching: "in.png", below: 1), 0)
+  }
+
+  func testASaveOverTheInputIsAnError() {
+    assertDiagnostics(
+      withSteps("  - save: ./in.png\n"),
+      """
+      recipes/test.yaml:4:11: error: save: path './in.png' would overwrite the input image 'in.png' (at frame 0); save somewhere else
+        - save: ./in.png
+                ^
+      """)
+  }
 }

@@ -101,6 +101,51 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
     return result
   }
 
+  /// The smallest frame number below `limit` whose path is `path` (compared after removing `.`
+  /// segments and doubled slashes), or nil. Matches the pieces directly, so it costs nothing
+  /// however many frames there are.
+  public func frame(matching path: String, below limit: Int) -> Int? {
+    let target = Array(Self.normalized(path).unicodeScalars)
+    var normalizedPieces = pieces
+    if case .literal(let first)? = pieces.first { normalizedPieces[0] = .literal(Self.normalized(first)) }
+    func match(_ index: Int, _ position: Int, _ found: Int?) -> Int? {
+      guard index < normalizedPieces.count else { return position == target.count ? (found ?? 0) : nil }
+      switch normalizedPieces[index] {
+      case .literal(let text):
+        let scalars = Array(text.unicodeScalars)
+        guard position + scalars.count <= target.count,
+          Array(target[position..<(position + scalars.count)]) == scalars
+        else { return nil }
+        return match(index + 1, position + scalars.count, found)
+      case .frame(let width):
+        var end = position
+        while end < target.count, end - position < 18, ("0"..."9").contains(target[end]) { end += 1 }
+        var length = end - position
+        while length >= 1 {
+          let digits = String(String.UnicodeScalarView(target[position..<(position + length)]))
+          let padded = length == max(width, 1) || digits.first != "0"
+          if padded, let frame = Int(digits), frame < limit, found == nil || found == frame,
+            length >= width, let result = match(index + 1, position + length, frame)
+          {
+            return result
+          }
+          length -= 1
+        }
+        return nil
+      }
+    }
+    return match(0, 0, nil).flatMap { $0 < limit ? $0 : nil }
+  }
+
+  /// `a/./b//c` -> `a/b/c`.
+  private static func normalized(_ path: String) -> String {
+    var text = path
+    while text.contains("/./") { text = text.replacingOccurrences(of: "/./", with: "/") }
+    while text.contains("//") { text = text.replacingOccurrences(of: "//", with: "/") }
+    if text.hasPrefix("./") { text.removeFirst(2) }
+    return text
+  }
+
   /// The template with relative paths resolved against `directory` (see ``RecipePath/resolve(_:relativeTo:)``);
   /// the directory is taken literally, even if it contains braces.
   public func resolved(relativeTo directory: String) -> PathTemplate {

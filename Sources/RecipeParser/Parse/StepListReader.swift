@@ -72,6 +72,16 @@ struct StepListReader {
         }
       case .zoom, .tint, .clip, .quantize, .dream, .save:
         if let operation = steps.operation(header.kind, header.value, at: location, saves: list.pipeline) {
+          if case .save(let save) = operation, let load = list.load,
+            let frame = save.resolvedPath.frame(matching: load.value.resolvedPath, below: context.frames ?? 1)
+          {
+            reader.error(
+              "save",
+              "path '\(save.path.value)' would overwrite the input image '\(load.value.path.value)' "
+                + "(at frame \(frame)); save somewhere else", at: save.path.location)
+            failed = true
+            continue
+          }
           list.pipeline.append(PipelineStep(operation: operation, location: location, number: number))
         } else {
           failed = true
