@@ -56,16 +56,13 @@ public struct ImageDifference: Sendable, Equatable {
       + " dB, \(differingPixels) of \(pixelCount) px differ"
   }
 
-  /// A picture of where the images differ: the reference in dim grey, with every differing pixel
-  /// in red, brighter the larger its difference (amplified so that `maximum` is full red and any
-  /// difference is at least clearly visible).
-  public static func image(reference: RGBImage, actual: RGBImage) -> RGBImage {
+  /// A picture of where the two images this difference measured differ: the reference in dim
+  /// grey, with every differing pixel in red, brighter the larger its difference (amplified so
+  /// that `maximum` is full red and any difference is at least clearly visible).
+  public func image(reference: RGBImage, actual: RGBImage) -> RGBImage {
     precondition(
       reference.width == actual.width && reference.height == actual.height, "ImageDifference: sizes")
-    var maximum: Float = 0
-    for i in 0..<reference.pixels.count {
-      maximum = max(maximum, abs(reference.pixels[i] - actual.pixels[i]))
-    }
+    let maximum = Float(self.maximum)
     var out = [Float](repeating: 0, count: reference.pixels.count)
     for p in 0..<reference.pixelCount {
       let r = reference.pixels[p * 3]

@@ -91,24 +91,6 @@ func parallelChunks(_ count: Int, minimumChunk: Int = 1, _ body: (Range<Int>) ->
   }
 }
 
-/// Runs `body(i)` for every block `i` in `0..<count`, each exactly once, spread over up to
-/// `EngineThreads.available` threads (thread t takes blocks t, t + threads, ...). What a block
-/// computes must not depend on which thread runs it.
-func parallelBlocks(_ count: Int, _ body: (Int) -> Void) {
-  guard count > 0 else { return }
-  let threads = min(EngineThreads.available, count)
-  if threads <= 1 {
-    for i in 0..<count { body(i) }
-    return
-  }
-  withoutActuallyEscaping(body) { escapable in
-    let box = UncheckedSendableBox(escapable)
-    DispatchQueue.concurrentPerform(iterations: threads) { t in
-      for i in stride(from: t, to: count, by: threads) { box.value(i) }
-    }
-  }
-}
-
 /// Carries a value across a concurrency boundary the caller has proven safe.
 struct UncheckedSendableBox<T>: @unchecked Sendable {
   let value: T

@@ -182,14 +182,14 @@ public struct RecipeCheck {
     let context = prepared.context
     let current = RenderEnvironment.current(for: context)
     result.current = current
-    result.size = prepared.frameSize
-    result.tolerance = options.tolerance(for: recipe)
+    let size = prepared.frameSize
+    result.size = size
+    let tolerance = options.tolerance(for: recipe)
+    result.tolerance = tolerance
     let checked = checkedOutputs(context, original: recipe)
 
     if options.update {
-      try record(
-        checked, recipe: recipe, size: result.size ?? ImageSize(width: 0, height: 0), environment: current,
-        references: references)
+      try record(checked, recipe: recipe, size: size, environment: current, references: references)
       result.frames = checked.map {
         FrameCheck(
           frame: $0.frame, step: $0.step, name: $0.name, status: .updated, difference: nil,
@@ -202,10 +202,8 @@ public struct RecipeCheck {
     let recorded = RenderEnvironment(fields: manifest.recordedWith)
     result.recorded = recorded
     var stale: [String] = []
-    if manifest.size != result.size {
-      stale.append(
-        "the references are \(manifest.size), the recipe now checks at \(result.size.map(\.description) ?? "?")"
-      )
+    if manifest.size != size {
+      stale.append("the references are \(manifest.size), the recipe now checks at \(size)")
     }
     if recorded.modelSHA256 != current.modelSHA256 {
       stale.append(
@@ -223,7 +221,6 @@ public struct RecipeCheck {
           + (current.compute.blasCore != recorded.compute.blasCore
             ? "; pin the recorded core with --blas-core \(recorded.compute.blasCore)" : ""))
     }
-    let tolerance = result.tolerance ?? .exact
     var changedFrames: [Int] = []
     var mismatch = false
     for output in checked {
@@ -257,7 +254,7 @@ public struct RecipeCheck {
       if !difference.isIdentical {
         differenceImage = "diff/" + output.name
         try writeImage(
-          ImageDifference.image(reference: reference, actual: rendered),
+          difference.image(reference: reference, actual: rendered),
           to: folder + "/" + (differenceImage ?? ""))
       }
       result.frames.append(

@@ -58,6 +58,10 @@ public final class Executor {
     let lock = try RunLock(stateFile: context.stateFile, recipe: context.recipe.source.file)
     defer { withExtendedLifetime(lock) {} }
     state = RunState.load(from: context.stateFile)  // as left by whichever run held the lock last
+    // Saved with the state whenever this run records a file.
+    state.recordedWith = Dictionary(
+      RenderEnvironment.current(for: context).fields.map { ($0.key, $0.value) },
+      uniquingKeysWith: { a, _ in a })
     EngineThreads.set(context.threads)
     let recipe = context.recipe
     let frameCount = recipe.frames.value
@@ -123,7 +127,6 @@ public final class Executor {
     } catch {
       throw .runtime("\(folder): cannot create the run-state folder: \(error.localizedDescription)")
     }
-    try Checkpoint.checkFolder(folder)
     var previousCheckpoint: String?
     for frame in start...last {
       current = try renderFrame(frame, from: current, nodes: nodesByFrame[frame], write: needsWork[frame])
@@ -222,9 +225,6 @@ public final class Executor {
   }
 
   private func record(node: PlanNode, path: String, sha256: String, bytes: Int) throws(RunError) {
-    state.recordedWith = Dictionary(
-      RenderEnvironment.current(for: context).fields.map { ($0.key, $0.value) },
-      uniquingKeysWith: { a, _ in a })
     state.outputs[node.id] = RunState.Output(
       path: path, fingerprint: fingerprints[node.index], sha256: sha256, bytes: bytes)
     try state.save(to: context.stateFile)

@@ -72,12 +72,7 @@ public struct RecipeContext: Sendable {
     }
     self.dreamLayers = layers
     let inputPath = recipe.load.value.resolvedPath
-    try Self.checkInputFile(inputPath, location: recipe.load.location)
-    guard let data = FileManager.default.contents(atPath: inputPath) else {
-      throw .runtime(
-        "\(recipe.load.location): error: load: cannot read the input image '\(inputPath)'; "
-          + "check that it exists and is readable")
-    }
+    let data = try Self.readInputFile(inputPath, location: recipe.load.location)
     inputBytes = [UInt8](data)
     inputSHA256 = Fingerprints.sha256Hex(data)
     plan = ExecutionPlan(recipe: recipe, frameLimit: options.frameLimit)
@@ -94,14 +89,13 @@ public struct RecipeContext: Sendable {
   /// that a photo produces).
   static let maximumInputBytes = 512 << 20
 
-  /// Refuses, before reading it whole, an input that is too large or does not start like a PNG
-  /// or JPEG (a multi-gigabyte file named .png costs nothing to reject).
-  static func checkInputFile(_ path: String, location: SourceLocation) throws(RunError) {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw .runtime(
-        "\(location): error: load: cannot read the input image '\(path)'; check that it exists and is readable"
-      )
-    }
+  /// The input file's bytes, refusing one over ``maximumInputBytes`` before reading it (a
+  /// multi-gigabyte file named .png costs nothing to reject). Whether the bytes are a PNG or JPEG
+  /// is the decoder's check.
+  static func readInputFile(_ path: String, location: SourceLocation) throws(RunError) -> Data {
+    let unreadable = RunError.runtime(
+      "\(location): error: load: cannot read the input image '\(path)'; check that it exists and is readable")
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw unreadable }
     defer { try? handle.close() }
     let size = (try? handle.seekToEnd()).map(Int.init) ?? 0
     guard size <= maximumInputBytes else {
@@ -109,13 +103,11 @@ public struct RecipeContext: Sendable {
         "\(location): error: load: the input image '\(path)' is \(size >> 20) MB; dream-run reads images up to "
           + "\(maximumInputBytes >> 20) MB (a PNG or JPEG photo); resize it first")
     }
-    try? handle.seek(toOffset: 0)
-    let head = (try? handle.read(upToCount: 8)) ?? Data()
-    guard ImageFileKind.detect(head) != nil else {
-      throw .runtime(
-        "\(location): error: load: '\(path)' is not a PNG or JPEG file (it starts with "
-          + "\(head.isEmpty ? "nothing" : head.prefix(4).map { String(format: "%02X", $0) }.joined(separator: " "))); "
-          + "convert it to PNG or JPEG")
+    do {
+      try handle.seek(toOffset: 0)
+      return try handle.readToEnd() ?? Data()  // nil: an empty file, which the decoder reports
+    } catch {
+      throw unreadable
     }
   }
 
