@@ -101,7 +101,7 @@ static void cmyk_row_to_rgb(const uint8_t *cmyk, uint8_t *rgb, size_t width, int
 int ic_jpeg_decode(
     const uint8_t *data, size_t size, uint8_t **out_rgb, uint32_t *out_width,
     uint32_t *out_height, char *message, size_t message_capacity) {
-  *out_rgb = NULL;
+  if (out_rgb != NULL) *out_rgb = NULL;
   *out_width = 0;
   *out_height = 0;
   ic_set_message(message, message_capacity, "");
@@ -154,6 +154,10 @@ int ic_jpeg_decode(
       jpeg_destroy_decompress(&cinfo);
       return IC_ERR_UNSUPPORTED;
     }
+  }
+  if (out_rgb == NULL) {  // header only
+    jpeg_destroy_decompress(&cinfo);
+    return IC_OK;
   }
   (void)jpeg_start_decompress(&cinfo);
   if (cinfo.output_components != (is_cmyk ? 4 : 3)) {

@@ -73,7 +73,7 @@ static void composite_over_black(uint8_t *pixels, size_t count) {
 int ic_png_decode(
     const uint8_t *data, size_t size, uint8_t **out_rgb, uint32_t *out_width,
     uint32_t *out_height, char *message, size_t message_capacity) {
-  *out_rgb = NULL;
+  if (out_rgb != NULL) *out_rgb = NULL;
   *out_width = 0;
   *out_height = 0;
   ic_set_message(message, message_capacity, "");
@@ -144,6 +144,10 @@ int ic_png_decode(
   if ((channels != 3 && channels != 4) || row_bytes != (size_t)width * channels) {
     status = IC_ERR_UNSUPPORTED;
     png_error(png, "unexpected pixel layout after conversion to RGB");
+  }
+  if (out_rgb == NULL) {  // header only
+    png_destroy_read_struct(&png, &info, NULL);
+    return IC_OK;
   }
   status = IC_ERR_NO_MEMORY;
   pixels = malloc((size_t)height * row_bytes);

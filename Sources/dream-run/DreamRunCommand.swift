@@ -66,8 +66,10 @@ struct RecipeOptions: ParsableArguments {
     }
   }
 
-  func runOptions(force: Bool = false, frameLimit: Int? = nil) -> RunOptions {
-    RunOptions(recipePath: recipe, model: model, threads: threads, force: force, frameLimit: frameLimit)
+  func runOptions(force: Bool = false, frameLimit: Int? = nil, maxMemory: Int? = nil) -> RunOptions {
+    RunOptions(
+      recipePath: recipe, model: model, threads: threads, force: force, frameLimit: frameLimit,
+      maxMemory: maxMemory)
   }
 }
 
@@ -90,8 +92,17 @@ struct RunCommand: ParsableCommand {
   @Option(help: "Pin OpenBLAS's kernel family (e.g. Haswell) so renders match other CPUs bit for bit.")
   var blasCore: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Refuse to start when the run's memory estimate exceeds this (e.g. 1500M, 4G); default: the memory available.",
+      valueName: "size"))
+  var maxMemory: String?
+
   func validate() throws {
     if let frames, frames < 1 { throw ValidationError("--frames \(frames) must be at least 1") }
+    if let maxMemory, MemoryEstimate.parseSize(maxMemory) == nil {
+      throw ValidationError("--max-memory '\(maxMemory)' is not a size; write e.g. 1500M or 4G")
+    }
   }
 
   func run() throws {
@@ -110,7 +121,9 @@ struct RunCommand: ParsableCommand {
     let started = Date()
     do {
       let prepared = try PreparedRun.prepare(
-        options.runOptions(force: force, frameLimit: frames), store: store)
+        options.runOptions(
+          force: force, frameLimit: frames, maxMemory: maxMemory.flatMap(MemoryEstimate.parseSize)),
+        store: store)
       bar.finish()
       let executor = Executor(
         prepared, reporter: reporter, shouldStop: { interrupt.isSet },

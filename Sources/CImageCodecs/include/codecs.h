@@ -47,7 +47,8 @@ typedef enum {
 /// 16-bit samples -> 8-bit by rounding (v * 255 / 65535); interlaced images are deinterlaced.
 /// Alpha (an alpha channel or a tRNS chunk) is composited over black: out = round(c * a / 255).
 /// Gamma and colour-profile chunks are ignored (samples are taken as stored).
-/// On success `*out_rgb` holds width * height * 3 bytes.
+/// On success `*out_rgb` holds width * height * 3 bytes. With `out_rgb` NULL only the header is
+/// read and checked (size, limits, pixel format): no pixel buffer is allocated.
 int ic_png_decode(
     const uint8_t *data, size_t size, uint8_t **out_rgb, uint32_t *out_width,
     uint32_t *out_height, char *message, size_t message_capacity);
@@ -58,6 +59,7 @@ int ic_png_decode(
 /// the naive formula R = (255 - C) * (255 - K) / 255 (taking Adobe's inverted storage into
 /// account). Every libjpeg warning (e.g. "Premature end of JPEG file", "Corrupt JPEG data: ...")
 /// is an error: a truncated or damaged file is rejected, never returned with grey fill.
+/// With `out_rgb` NULL only the header is read and checked, as for ic_png_decode.
 int ic_jpeg_decode(
     const uint8_t *data, size_t size, uint8_t **out_rgb, uint32_t *out_width,
     uint32_t *out_height, char *message, size_t message_capacity);

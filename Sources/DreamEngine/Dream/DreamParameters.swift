@@ -4,6 +4,14 @@ public enum DreamAlgorithm: Sendable, Equatable {
   case classic(ClassicDreamParameters)
   /// The original Caffe DeepDream notebook's octave scheme with detail re-injection.
   case octave(OctaveDreamParameters)
+
+  /// The nominal tile size of either algorithm.
+  public var tileSize: Int {
+    switch self {
+    case .classic(let parameters): return parameters.tileSize
+    case .octave(let parameters): return parameters.tileSize
+    }
+  }
 }
 
 /// How the classic algorithm smooths each iteration's gradient.

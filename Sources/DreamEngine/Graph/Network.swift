@@ -52,9 +52,29 @@ public final class Network: GradientSource {
 
   /// Output shapes of the objective's layers for a `width x height` input.
   public func layerShapes(width: Int, height: Int) throws(ModelError) -> [String: TensorShape] {
-    let shapes = try plan.shapes(
-      for: TensorShape(height: height, width: width, channels: 3), layerForErrors: objective.layers[0])
+    let shapes = try slotShapes(width: width, height: height)
     return plan.targetSlots.mapValues { shapes[$0] }
+  }
+
+  /// Every slot's shape for a `width x height` input.
+  func slotShapes(width: Int, height: Int) throws(ModelError) -> [TensorShape] {
+    try plan.shapes(
+      for: TensorShape(height: height, width: width, channels: 3), layerForErrors: objective.layers[0])
+  }
+
+  /// An estimate (on the high side) of the bytes one loss-and-gradient pass over a
+  /// `width x height` input holds at once: every slot's value in 32-bit floats (gradients live
+  /// mostly where values were already released) plus the largest convolution's patch matrix.
+  /// For memory estimates.
+  public func passBytes(width: Int, height: Int) throws(ModelError) -> Int {
+    let shapes = try slotShapes(width: width, height: height)
+    var patches = 0
+    for step in plan.steps {
+      guard case .conv(let conv) = step.op else { continue }
+      let output = shapes[step.output]
+      patches = max(patches, output.height * output.width * conv.kernelH * conv.kernelW * conv.inChannels)
+    }
+    return 4 * (shapes.reduce(0) { $0 + $1.count } + patches)
   }
 
   /// The activations of the objective's layers for `input` (`h x w x 3`, 0...255).
@@ -177,8 +197,7 @@ extension Network {
   /// pass, plus the same again for the input-gradient backward pass when `backward`.
   /// Pools, LRN and elementwise ops are not counted.
   public func convolutionFLOPs(width: Int, height: Int, backward: Bool = true) throws(ModelError) -> Double {
-    let shapes = try plan.shapes(
-      for: TensorShape(height: height, width: width, channels: 3), layerForErrors: objective.layers[0])
+    let shapes = try slotShapes(width: width, height: height)
     var flops = 0.0
     for step in plan.steps {
       guard case .conv(let conv) = step.op else { continue }

@@ -21,6 +21,30 @@ extension ImageCodec {
   static func decodeRGB8(_ bytes: UnsafeRawBufferPointer, name: String) throws(ImageCodecError)
     -> RGB8Image
   {
+    var image: RGB8Image?
+    try decodeNative(bytes, name: name, depth: .pixels) { width, height, rgb in
+      image = RGB8Image(
+        width: width, height: height, bytes: Array(UnsafeBufferPointer(start: rgb, count: width * height * 3))
+      )
+    }
+    guard let image else { preconditionFailure("the decoder succeeded without pixels") }
+    return image
+  }
+
+  /// Checks PNG or JPEG bytes as deep as `depth` and returns the image's size; decoded pixels are
+  /// released without a Swift copy.
+  static func inspectNative(_ bytes: UnsafeRawBufferPointer, name: String, depth: ImageCheckDepth)
+    throws(ImageCodecError) -> (width: Int, height: Int)
+  {
+    try decodeNative(bytes, name: name, depth: depth) { _, _, _ in }
+  }
+
+  /// Runs the shim's decoder; `body` sees the pixels (nil for `.header`) before they are freed.
+  @discardableResult
+  private static func decodeNative(
+    _ bytes: UnsafeRawBufferPointer, name: String, depth: ImageCheckDepth,
+    _ body: (Int, Int, UnsafeMutablePointer<UInt8>?) -> Void
+  ) throws(ImageCodecError) -> (width: Int, height: Int) {
     guard !bytes.isEmpty else { throw .emptyFile(file: name) }
     guard let kind = ImageFileKind.detect(bytes) else {
       throw .notAnImage(file: name, signature: ImageFileKind.signature(of: bytes))
@@ -30,21 +54,21 @@ extension ImageCodec {
     var height: UInt32 = 0
     var message = [CChar](repeating: 0, count: messageCapacity)
     let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-    let status: Int32
-    switch kind {
-    case .png:
-      status = ic_png_decode(base, bytes.count, &rgb, &width, &height, &message, messageCapacity)
-    case .jpeg:
-      status = ic_jpeg_decode(base, bytes.count, &rgb, &width, &height, &message, messageCapacity)
+    let status: Int32 = withUnsafeMutablePointer(to: &rgb) { pointer in
+      let out = depth == .header ? nil : pointer
+      switch kind {
+      case .png: return ic_png_decode(base, bytes.count, out, &width, &height, &message, messageCapacity)
+      case .jpeg: return ic_jpeg_decode(base, bytes.count, out, &width, &height, &message, messageCapacity)
+      }
     }
     defer { ic_free(rgb) }
     let w = Int(width)
     let h = Int(height)
-    guard status == code(IC_OK), let rgb else {
+    guard status == code(IC_OK), depth == .header || rgb != nil else {
       throw error(status, kind: kind, message: message, name: name, width: w, height: h)
     }
-    let pixels = Array(UnsafeBufferPointer(start: rgb, count: w * h * 3))
-    return RGB8Image(width: w, height: h, bytes: pixels)
+    body(w, h, rgb)
+    return (w, h)
   }
 
   /// Encodes 8-bit RGB in `format`.

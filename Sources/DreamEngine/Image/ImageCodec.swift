@@ -34,6 +34,18 @@ public enum ImageCodec {
     return makeImage(try result.get())
   }
 
+  /// Checks PNG or JPEG `bytes` without making an image: `.header` reads only the header (size,
+  /// limits, pixel format; no pixel memory), `.pixels` also decodes every pixel into a temporary
+  /// 8-bit buffer (width x height x 3 bytes) and drops it. Returns the image's size.
+  public static func inspect(_ bytes: [UInt8], name: String, depth: ImageCheckDepth) throws(ImageCodecError)
+    -> (width: Int, height: Int)
+  {
+    let result = bytes.withUnsafeBytes { raw in
+      Result { () throws(ImageCodecError) in try inspectNative(raw, name: name, depth: depth) }
+    }
+    return try result.get()
+  }
+
   /// Reads and decodes the PNG or JPEG file at `url`. Errors name the file by `displayName(of:)`.
   public static func read(contentsOf url: URL) throws(ImageCodecError) -> RGBImage {
     try decode(readBytes(of: url), name: displayName(of: url))
@@ -137,4 +149,12 @@ public enum ImageCodec {
     }
     return RGBImage(width: rgb.width, height: rgb.height, pixels: pixels)
   }
+}
+
+/// How far ``ImageCodec/inspect(_:name:depth:)`` checks an image.
+public enum ImageCheckDepth: Sendable {
+  /// The header: signature, size, pixel limits, pixel format.
+  case header
+  /// Every pixel decoded (and dropped).
+  case pixels
 }

@@ -7,21 +7,28 @@ import RecipeParser
 public enum Commands {
   /// Checks a recipe as far as possible without rendering or writing anything: syntax, types and
   /// files; then, when the model is available locally (a path, or an installed catalog model),
-  /// layers, channels and sizes against the model, and the input image's decoding.
+  /// layers, channels and sizes against the model, the input image (decoded when it is at most
+  /// ``PreparedRun/validatePixelLimit`` pixels, else by its header) and the memory estimate. Costs
+  /// nothing per frame: a million-frame recipe validates as fast as a one-frame one.
   public static func validate(_ options: RunOptions, store: ModelStore) throws(RunError) -> String {
     let recipe = try RecipeContext.parse(options)
     let reference = RecipeContext.modelReference(recipe: recipe, options: options)
     if let entry = store.catalog.entry(named: reference.text), store.cache.installed(entry) == nil {
-      let context = try RecipeContext(recipe: recipe, options: options, resolvedModel: nil, store: store)
-      _ = try PreparedRun.decodeInput(context)
-      return "\(recipe.file): ok (\(describe(context.plan))); layers not checked: model '\(entry.name)' "
+      let context = try RecipeContext(
+        recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
+      let size = try PreparedRun.inspectInput(context, depth: .header)
+      if size.width * size.height <= PreparedRun.validatePixelLimit {
+        _ = try PreparedRun.inspectInput(context, depth: .pixels)
+      }
+      return "\(recipe.file): ok (\(describe(recipe))); layers not checked: model '\(entry.name)' "
         + "is not installed (dream-run fetch \(entry.name))\n"
     }
-    let run = try PreparedRun.prepare(options, store: store, createOutputFolders: false)
-    return "\(recipe.file): ok (\(describe(run.context.plan)))\n"
+    let run = try PreparedRun.prepare(options, store: store, purpose: .validate)
+    return "\(recipe.file): ok (\(describe(recipe)); peak memory \(run.memory.summary))\n"
   }
 
-  /// `dream-run plan`: the plan table (or Graphviz text) with each node's status.
+  /// `dream-run plan`: the plan table (or Graphviz text) with each node's status, and the memory
+  /// estimate when the model is at hand.
   public static func plan(_ options: RunOptions, store: ModelStore, dot: Bool) throws(RunError) -> String {
     let recipe = try RecipeContext.parse(options)
     let context = try RecipeContext(recipe: recipe, options: options, resolvedModel: nil, store: store)
@@ -29,8 +36,20 @@ public enum Commands {
     if dot { return context.plan.dot { statuses[$0.index] } }
     let files = context.plan.nodes.filter { $0.kind == .save || $0.kind == .video }
     let upToDate = files.filter { statuses[$0.index] == .upToDate }.count
+    let memory: String
+    let reference = RecipeContext.modelReference(recipe: recipe, options: options)
+    if let entry = store.catalog.entry(named: reference.text), store.cache.installed(entry) == nil {
+      memory = "peak memory not estimated: model '\(entry.name)' is not installed"
+    } else {
+      do {
+        let run = try PreparedRun.prepare(options, store: store, purpose: .validate)
+        memory = "peak memory \(run.memory.summary) with \(run.memory.passes) thread(s)"
+      } catch {
+        memory = "peak memory not estimated: the recipe does not validate (dream-run validate says why)"
+      }
+    }
     return context.plan.render { statuses[$0.index] }
-      + "\(describe(context.plan)); \(upToDate) of \(files.count) files up to date\n"
+      + "\(describe(context.plan)); \(upToDate) of \(files.count) files up to date; \(memory)\n"
   }
 
   /// `dream-run layers MODEL --size WxH`: index, name, channels, output size for the given input
@@ -69,8 +88,17 @@ public enum Commands {
 
   /// `50 frames, 151 nodes`.
   static func describe(_ plan: ExecutionPlan) -> String {
-    let frames = plan.frameOutputs.count
-    return "\(frames) frame\(frames == 1 ? "" : "s"), \(plan.nodes.count) nodes"
+    describe(frames: plan.frameOutputs.count, nodes: plan.nodes.count)
+  }
+
+  /// `50 frames, 151 nodes` for the full plan of `recipe`, without building it.
+  static func describe(_ recipe: Recipe) -> String {
+    let size = ExecutionPlan.size(of: recipe)
+    return describe(frames: size.frames, nodes: size.nodes)
+  }
+
+  static func describe(frames: Int, nodes: Int) -> String {
+    "\(frames) frame\(frames == 1 ? "" : "s"), \(nodes) nodes"
   }
 
   /// Left-aligned columns separated by two spaces, no trailing spaces.

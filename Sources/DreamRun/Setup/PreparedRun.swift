@@ -3,29 +3,44 @@ import Foundation
 import ModelStore
 import RecipeParser
 
-/// A recipe ready to render: parsed, model resolved and loaded, layers and sizes checked, input
-/// decoded, output folders created. Everything that can fail because of the recipe, the model or
-/// the input fails here, before any frame is rendered.
+/// A recipe ready to render: parsed, model resolved and loaded, layers and sizes checked, memory
+/// estimated, input decoded, output folders created. Everything that can fail because of the
+/// recipe, the model or the input fails here, before any frame is rendered.
 public final class PreparedRun {
+  /// What the preparation is for.
+  public enum Purpose: Sendable {
+    /// Rendering: the full plan, the memory check, the input decoded, output folders created.
+    case run
+    /// `dream-run validate` (and `plan`'s estimate): no plan node per frame, nothing written, the
+    /// input decoded only when small (``validatePixelLimit``), else checked by its header.
+    case validate
+  }
+
   public let context: RecipeContext
   public let model: Model
   /// The model's dream-layer names (index = position).
   public let layerNames: [String]
-  /// The input image as decoded (not yet resized to `size:`).
-  let decodedInput: RGBImage
+  /// The input image's size as its header declares it.
+  public let inputSize: ImageSize
   /// The frame size: the recipe's `size`, else the input's.
   public let frameSize: ImageSize
+  /// Peak memory of the run, worked out by ``checkNodes()``.
+  public private(set) var memory = MemoryEstimate()
   private var resizedInput: RGBImage?
   /// One network per distinct objective, built once and reused across frames.
   let networks: NetworkCache
 
+  /// Inputs up to this many pixels are decoded by `validate` (3 bytes per pixel, dropped at once);
+  /// larger ones are checked by their header, and decoded when a run needs them.
+  public static let validatePixelLimit = 16 << 20
+
   /// Order of work: parse the recipe (all diagnostics), resolve the model (`--model` overrides the
-  /// recipe), load it, check layers against its dream layers, read the input, check every node's
-  /// sizes and parameters against the engine, create output folders.
-  ///
-  /// - Parameter createOutputFolders: false for `dream-run validate`, which changes nothing.
+  /// recipe), load it, check layers against its dream layers, read the input and its header, check
+  /// every distinct zoom and dream against the frame size and the network's minimum input and
+  /// estimate the memory; then for a run: refuse when the estimate exceeds the memory available,
+  /// decode and resize the input, create the output folders.
   public static func prepare(
-    _ options: RunOptions, store: ModelStore, createOutputFolders: Bool = true
+    _ options: RunOptions, store: ModelStore, purpose: Purpose = .run
   ) throws(RunError) -> PreparedRun {
     let recipe = try RecipeContext.parse(options)
     let reference = RecipeContext.modelReference(recipe: recipe, options: options)
@@ -40,47 +55,64 @@ public final class PreparedRun {
     let layerProblems = validateLayers(recipe, layers: layerNames)
     guard layerProblems.isEmpty else { throw .recipe(DiagnosticList(layerProblems)) }
     let context = try RecipeContext(
-      recipe: recipe, options: options, resolvedModel: resolved, dreamLayers: layerNames, store: store)
-    let input = try decodeInput(context)
-    let run = PreparedRun(context: context, model: model, layerNames: layerNames, decodedInput: input)
+      recipe: recipe, options: options, resolvedModel: resolved, dreamLayers: layerNames,
+      planFrames: purpose == .run, store: store)
+    let inputSize = try inspectInput(context, depth: .header)
+    let run = PreparedRun(context: context, model: model, layerNames: layerNames, inputSize: inputSize)
+    run.memory.modelBytes = resolved.fileURL.fileSize
     try run.checkNodes()
-    if createOutputFolders { try run.prepareOutputFolders() }
+    switch purpose {
+    case .validate:
+      if inputSize.width * inputSize.height <= validatePixelLimit {
+        _ = try inspectInput(context, depth: .pixels)
+      }
+    case .run:
+      try run.memory.check(limit: options.maxMemory, file: recipe.file)
+      _ = try run.frameInput()
+      try run.prepareOutputFolders()
+    }
     return run
   }
 
-  /// ``prepare(_:store:createOutputFolders:)`` with the model store configured from `environment`
+  /// ``prepare(_:store:purpose:)`` with the model store configured from `environment`
   /// (`DREAM_RUN_CACHE`, `DREAM_RUN_MODEL_BASE_URL`; see docs/models.md).
   public static func prepare(
-    _ options: RunOptions, environment: [String: String], createOutputFolders: Bool = true
+    _ options: RunOptions, environment: [String: String], purpose: Purpose = .run
   ) throws(RunError) -> PreparedRun {
-    try prepare(
-      options, store: ModelStore.fromEnvironment(environment), createOutputFolders: createOutputFolders)
+    try prepare(options, store: ModelStore.fromEnvironment(environment), purpose: purpose)
   }
 
-  init(context: RecipeContext, model: Model, layerNames: [String], decodedInput: RGBImage) {
+  init(context: RecipeContext, model: Model, layerNames: [String], inputSize: ImageSize) {
     self.context = context
     self.model = model
     self.layerNames = layerNames
-    self.decodedInput = decodedInput
-    self.frameSize =
-      context.recipe.size?.value ?? ImageSize(width: decodedInput.width, height: decodedInput.height)
+    self.inputSize = inputSize
+    self.frameSize = context.recipe.size?.value ?? inputSize
     self.networks = NetworkCache(model: model)
   }
 
-  /// The input image decoded.
-  static func decodeInput(_ context: RecipeContext) throws(RunError) -> RGBImage {
+  /// The input image checked as deep as `depth` (no float image is made); its size.
+  static func inspectInput(_ context: RecipeContext, depth: ImageCheckDepth) throws(RunError) -> ImageSize {
     do {
-      return try ImageCodec.decode(context.inputBytes, name: context.recipe.load.value.resolvedPath)
+      let size = try ImageCodec.inspect(
+        context.inputBytes, name: context.recipe.load.value.resolvedPath, depth: depth)
+      return ImageSize(width: size.width, height: size.height)
     } catch {
       throw .runtime(error.description)
     }
   }
 
-  /// The input resized to the frame size (bilinear), made on first use and kept: `validate`
-  /// never makes it, so checking a recipe with a huge `size:` costs no frame-sized memory.
+  /// The input decoded and resized to the frame size (bilinear), made on first use and kept (the
+  /// decoded original is dropped once resized).
   func frameInput() throws(RunError) -> RGBImage {
     if let resizedInput { return resizedInput }
-    let resized = try Self.resize(decodedInput, context: context)
+    let decoded: RGBImage
+    do {
+      decoded = try ImageCodec.decode(context.inputBytes, name: context.recipe.load.value.resolvedPath)
+    } catch {
+      throw .runtime(error.description)
+    }
+    let resized = try Self.resize(decoded, context: context)
     resizedInput = resized
     return resized
   }
@@ -98,43 +130,52 @@ public final class PreparedRun {
     }
   }
 
-  /// Checks every transform and dream node against the frame size and the engine's limits, and
-  /// builds every network (which checks channel indices). Problems are recipe diagnostics, one per
-  /// step and problem (the first frame where it happens is named).
+  /// Checks every distinct transform and dream of the frames to render
+  /// (``Recipe/distinctOperations(frameLimit:)``) against the frame size and the engine's limits,
+  /// builds every network (which checks channel indices) and works out ``memory``. Problems are
+  /// recipe diagnostics, one per step and problem (the first frame where it happens is named).
   func checkNodes() throws(RunError) {
     let recipe = context.recipe
     var diagnostics: [Diagnostic] = []
     var seen = Set<String>()
-    func report(_ node: PlanNode, _ stage: String, _ message: String) {
-      let key = "\(node.location)|\(message)"
-      guard seen.insert(key).inserted else { return }
-      let frame = node.frame.map { " (frame \($0))" } ?? ""
-      diagnostics.append(recipe.source.diagnostic(stage, message + frame, at: node.location))
+    func report(_ occurrence: StepOccurrence, _ stage: String, _ message: String) {
+      let location = occurrence.step.location
+      guard seen.insert("\(location)|\(message)").inserted else { return }
+      diagnostics.append(
+        recipe.source.diagnostic(stage, message + " (frame \(occurrence.frame))", at: location))
     }
     let width = frameSize.width
     let height = frameSize.height
-    for node in context.plan.nodes {
-      switch node.operation {
+    memory.frame = "\(width)x\(height)"
+    memory.framePixels = width * height
+    memory.inputPixels = inputSize.width * inputSize.height
+    memory.passes = min(context.threads, EngineThreads.processorCount)
+    for occurrence in recipe.distinctOperations(frameLimit: context.options.frameLimit) {
+      switch occurrence.operation {
       case .load, .save, .video: continue
       case .transform(let transforms):
         for transform in transforms {
           if let problem = EngineMapping.problem(with: transform, width: width, height: height) {
-            report(node, "zoom", problem)
+            report(occurrence, "zoom", problem)
           }
         }
       case .dream(let dream):
         do {
           let objective = try EngineMapping.objective(for: dream, layers: layerNames)
           let network = try networks.network(for: objective)
+          let algorithm = EngineMapping.algorithm(for: dream)
           try Dreamer.validate(
-            width: width, height: height, algorithm: EngineMapping.algorithm(for: dream),
-            minimumInputSize: network.minimumInputSize)
+            width: width, height: height, algorithm: algorithm, minimumInputSize: network.minimumInputSize)
+          let tile = MemoryEstimate.largestTile(
+            width: width, height: height, tileSize: algorithm.tileSize, minimum: network.minimumInputSize)
+          memory.passBytes = max(
+            memory.passBytes, try network.passBytes(width: tile.width, height: tile.height))
         } catch let error as DreamError {
-          report(node, "dream", Self.strippingStage(error.description))
+          report(occurrence, "dream", Self.strippingStage(error.description))
         } catch let error as ModelError {
-          report(node, "dream", error.description)
+          report(occurrence, "dream", error.description)
         } catch {
-          report(node, "dream", "\(error)")
+          report(occurrence, "dream", "\(error)")
         }
       }
     }

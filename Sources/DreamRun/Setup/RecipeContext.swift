@@ -42,9 +42,11 @@ public struct RecipeContext: Sendable {
   ///   (nothing is downloaded) and a path is hashed.
   /// - Parameter dreamLayers: the model's dream layers when the caller loaded it; nil: a catalog
   ///   entry's list, else the model file is loaded to list them.
+  /// - Parameter planFrames: false for `validate`, which needs no node per frame: the plan then
+  ///   holds only the `load` node, whatever `frames:` says.
   public init(
     recipe: Recipe, options: RunOptions, resolvedModel: ResolvedModel?, dreamLayers: [String]? = nil,
-    store: ModelStore
+    planFrames: Bool = true, store: ModelStore
   ) throws(RunError) {
     self.recipe = recipe
     self.options = options
@@ -75,7 +77,7 @@ public struct RecipeContext: Sendable {
     let data = try Self.readInputFile(inputPath, location: recipe.load.location)
     inputBytes = [UInt8](data)
     inputSHA256 = Fingerprints.sha256Hex(data)
-    plan = ExecutionPlan(recipe: recipe, frameLimit: options.frameLimit)
+    plan = ExecutionPlan(recipe: recipe, frameLimit: planFrames ? options.frameLimit : 0)
     fingerprints = Fingerprints.compute(
       plan,
       inputs: FingerprintInputs(modelSHA256: modelSHA256, inputSHA256: inputSHA256, dreamLayers: layers))

@@ -18,11 +18,14 @@ public struct RunOptions: Sendable, Equatable {
   /// `dream-run check`: render the recipe's check variant (``Recipe/forCheck(outputFolder:)``)
   /// into this folder, with its run state there too; nil for a normal run.
   public var checkOutputFolder: String?
+  /// `--max-memory`: refuse a run whose memory estimate exceeds this many bytes (instead of the
+  /// memory available now).
+  public var maxMemory: Int?
 
   public init(
     recipePath: String, model: String? = nil, threads: Int? = nil, force: Bool = false,
     frameLimit: Int? = nil,
-    checkOutputFolder: String? = nil
+    checkOutputFolder: String? = nil, maxMemory: Int? = nil
   ) {
     self.recipePath = recipePath
     self.model = model
@@ -30,6 +33,7 @@ public struct RunOptions: Sendable, Equatable {
     self.force = force
     self.frameLimit = frameLimit
     self.checkOutputFolder = checkOutputFolder
+    self.maxMemory = maxMemory
   }
 
   /// The thread count for `recipe`: `--threads`, else the recipe's `threads:`, else the cores.

@@ -56,6 +56,16 @@ public struct ExecutionPlan: Sendable {
     nodes.filter { $0.inputs.contains(index) }.map(\.index)
   }
 
+  /// How many frames and nodes the full plan of `recipe` has, without building it: every frame
+  /// after frame 0 has the same nodes, so frames 0 and 1 tell the rest.
+  public static func size(of recipe: Recipe) -> (frames: Int, nodes: Int) {
+    let frames = recipe.frames.value
+    guard frames > 2 else { return (frames, ExecutionPlan(recipe: recipe).nodes.count) }
+    let firstTwo = ExecutionPlan(recipe: recipe, frameLimit: 2)
+    let perFrame = firstTwo.nodes.filter { $0.frame == 1 }.count
+    return (frames, firstTwo.nodes.count + (frames - 2) * perFrame + recipe.videos.count)
+  }
+
   /// The node with `id`, if any.
   public func node(id: String) -> PlanNode? {
     nodes.first { $0.id == id }

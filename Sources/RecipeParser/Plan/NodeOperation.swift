@@ -13,7 +13,7 @@ public enum NodeKind: String, CaseIterable, Sendable {
 }
 
 /// One zoom, tint, clip or quantize with its parameters evaluated at the node's frame.
-public enum ResolvedTransform: Sendable, Equatable {
+public enum ResolvedTransform: Sendable, Hashable {
   /// Centred crop of (width / factor) x (height / factor), resized back to the frame size.
   case zoomFactor(Double)
   /// Drop pixel rows/columns at each edge, resize back to the frame size.
@@ -27,7 +27,7 @@ public enum ResolvedTransform: Sendable, Equatable {
 }
 
 /// One objective term at a frame: the layer in effect, its weight and channel subset.
-public struct ResolvedLayerTerm: Sendable, Equatable {
+public struct ResolvedLayerTerm: Sendable, Hashable {
   public let layer: LayerReference
   public let weight: Double
   /// Channel indices, nil for all channels.
@@ -35,7 +35,7 @@ public struct ResolvedLayerTerm: Sendable, Equatable {
 }
 
 /// Classic-algorithm settings at a frame (see ``ClassicSettings``).
-public struct ResolvedClassic: Sendable, Equatable {
+public struct ResolvedClassic: Sendable, Hashable {
   public let iterations: Int
   public let step: Double
   public let rescale: Double
@@ -47,7 +47,7 @@ public struct ResolvedClassic: Sendable, Equatable {
 }
 
 /// Octave-algorithm settings at a frame (see ``OctaveSettings``).
-public struct ResolvedOctaves: Sendable, Equatable {
+public struct ResolvedOctaves: Sendable, Hashable {
   public let octaves: Int
   public let octaveScale: Double
   public let iterations: Int
@@ -57,14 +57,14 @@ public struct ResolvedOctaves: Sendable, Equatable {
 }
 
 /// The algorithm of a dream node.
-public enum ResolvedAlgorithm: Sendable, Equatable {
+public enum ResolvedAlgorithm: Sendable, Hashable {
   case classic(ResolvedClassic)
   case octaves(ResolvedOctaves)
 }
 
 /// A dream step at one frame. `seed` is the recipe's seed and `frame` the frame number: the engine
 /// derives the frame's random stream from both, so frames differ but every run repeats.
-public struct ResolvedDream: Sendable, Equatable {
+public struct ResolvedDream: Sendable, Hashable {
   public let terms: [ResolvedLayerTerm]
   public let objective: DreamObjective
   public let algorithm: ResolvedAlgorithm
