@@ -66,10 +66,12 @@ struct RecipeOptions: ParsableArguments {
     }
   }
 
-  func runOptions(force: Bool = false, frameLimit: Int? = nil, maxMemory: Int? = nil) -> RunOptions {
+  func runOptions(
+    force: Bool = false, frameLimit: Int? = nil, maxMemory: Int? = nil, allowOutside: Bool = false
+  ) -> RunOptions {
     RunOptions(
       recipePath: recipe, model: model, threads: threads, force: force, frameLimit: frameLimit,
-      maxMemory: maxMemory)
+      maxMemory: maxMemory, allowOutside: allowOutside)
   }
 }
 
@@ -80,8 +82,11 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var options: RecipeOptions
 
-  @Flag(help: "Render every frame again, even those that are up to date.")
+  @Flag(help: "Render every frame again, even those that are up to date, replacing existing files.")
   var force = false
+
+  @Flag(help: "Let the recipe write outputs outside its own folder (only for recipes you trust).")
+  var allowOutside = false
 
   @Flag(help: "Print nothing but errors.")
   var quiet = false
@@ -122,7 +127,8 @@ struct RunCommand: ParsableCommand {
     do {
       let prepared = try PreparedRun.prepare(
         options.runOptions(
-          force: force, frameLimit: frames, maxMemory: maxMemory.flatMap(MemoryEstimate.parseSize)),
+          force: force, frameLimit: frames, maxMemory: maxMemory.flatMap(MemoryEstimate.parseSize),
+          allowOutside: allowOutside),
         store: store)
       bar.finish()
       let executor = Executor(
@@ -167,9 +173,14 @@ struct ValidateCommand: ParsableCommand {
 
   @OptionGroup var options: RecipeOptions
 
+  @Flag(help: "Accept outputs outside the recipe's folder (as run --allow-outside does).")
+  var allowOutside = false
+
   func run() throws {
     do {
-      Output.standard(try Commands.validate(options.runOptions(), store: ModelStore.fromEnvironment()))
+      Output.standard(
+        try Commands.validate(
+          options.runOptions(allowOutside: allowOutside), store: ModelStore.fromEnvironment()))
     } catch {
       throw Output.fail(error)
     }

@@ -10,6 +10,9 @@ import Foundation
 
 // Exit codes (docs/cli.md): 0 success, 1 runtime error, 2 recipe or usage error,
 // 130 interrupted by Ctrl-C (143 by SIGTERM).
+// A closed pipe (`dream-run plan r.yaml | head`, ffmpeg gone) is an EPIPE error where it is
+// written, handled there, not a signal that kills the process.
+signal(SIGPIPE, SIG_IGN)
 do {
   var command = try DreamRunCommand.parseAsRoot()
   try command.run()

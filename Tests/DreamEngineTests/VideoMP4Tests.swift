@@ -54,6 +54,32 @@ final class VideoMP4Tests: XCTestCase {
     XCTAssertEqual(probe["r_frame_rate"], "24/1")
   }
 
+  /// Stopping (Ctrl-C) while ffmpeg has the frames ends ffmpeg, leaves no video and no temporary
+  /// file, and says so.
+  func testStoppingEndsFFmpegAndLeavesNothing() throws {
+    guard VideoTestSupport.which("ffmpeg") != nil else {
+      throw XCTSkip("ffmpeg is not installed (apt-get install ffmpeg); mp4 writing not tested")
+    }
+    let frames = try VideoTestSupport.writeFrames(count: 8, width: 32, height: 32, in: folder, format: .png) {
+      "\($0).png"
+    }
+    let out = folder.appendingPathComponent("clip.mp4")
+    // 8 polls while the frames are checked, then 3 while they are piped: stop in the middle.
+    var polls = 0
+    assertVideoError(
+      .cancelled(output: out.path),
+      message: "\(out.path): stopped before the video was finished (nothing was written); rerun to make it"
+    ) {
+      try VideoAssembler.write(frames: frames, to: out, options: VideoOptions(fps: 10)) {
+        polls += 1
+        return polls > 11
+      }
+    }
+    XCTAssertEqual(polls, 12)
+    XCTAssertEqual(
+      try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasSuffix(".png") }, [])
+  }
+
   func testJPEGFramesWithMisleadingNames() throws {
     guard VideoTestSupport.which("ffmpeg") != nil else {
       throw XCTSkip("ffmpeg is not installed (apt-get install ffmpeg); mp4 writing not tested")

@@ -22,6 +22,19 @@ final class BoundedParseTests: XCTestCase {
       list.description)
   }
 
+  /// A recipe file over 1 MB is refused before it is read (or parsed).
+  func testARecipeOverOneMegabyteIsRefusedUnread() throws {
+    let big = "# " + String(repeating: "x", count: RecipeFile.maximumBytes) + "\n"
+    let fileSystem = InMemoryFileSystem(textFiles: ["big.yaml": big])
+    guard case .failure(let list) = RecipeFile.parse(path: "big.yaml", fileSystem: fileSystem) else {
+      return XCTFail("a 1 MB recipe parsed")
+    }
+    XCTAssertEqual(
+      list.description,
+      "big.yaml: error: recipe: cannot read the recipe: it has 1048579 bytes; a recipe is a YAML text file of at "
+        + "most 1048576 bytes")
+  }
+
   func testAtMostAHundredDiagnosticsArePrinted() throws {
     let keys = (0..<150).map { "k\($0): 1\n" }.joined()
     let list = try XCTUnwrap(diagnostics("model: inception5h\n" + keys + "steps:\n  - load: in.png\n"))

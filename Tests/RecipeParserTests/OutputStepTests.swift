@@ -22,6 +22,27 @@ final class OutputStepTests: XCTestCase {
     XCTAssertEqual(quality.path.value.text, "q/{frame}.jpeg")
   }
 
+  /// `~` is not expanded anywhere (model, load, save and video alike): it is an error, not a folder named `~`.
+  func testTildeIsAnErrorInEveryPath() {
+    assertDiagnostics(
+      "model: ~/m.pb\nframes: 2\nsteps:\n  - load: ~/in.png\n  - save: ~/out/{frame}.png\n"
+        + "  - video: {path: ~/v.avi}\n",
+      """
+      recipes/test.yaml:1:8: error: recipe: '~' is not expanded in recipe paths; write the path relative to the recipe's folder, or in full
+      model: ~/m.pb
+             ^
+      recipes/test.yaml:4:11: error: load: '~' is not expanded in recipe paths; write the path relative to the recipe's folder, or in full
+        - load: ~/in.png
+                ^
+      recipes/test.yaml:5:11: error: save: '~' is not expanded in recipe paths; write the path relative to the recipe's folder, or in full
+        - save: ~/out/{frame}.png
+                ^
+      recipes/test.yaml:6:19: error: video: '~' is not expanded in recipe paths; write the path relative to the recipe's folder, or in full
+        - video: {path: ~/v.avi}
+                        ^
+      """)
+  }
+
   func testSaveProblems() {
     assertDiagnostics(
       withSteps(

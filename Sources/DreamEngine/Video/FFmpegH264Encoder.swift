@@ -1,12 +1,15 @@
+import Dispatch
 import Foundation
 
 /// Encodes an ordered list of same-size, same-format image files to an H.264 .mp4 by running the
 /// `ffmpeg` executable (libx264, yuv420p, `+faststart`).
 ///
-/// The frames are exposed to ffmpeg as numbered symbolic links in a temporary folder (so any frame
-/// names and orders work, and a JPEG named `.png` is still read as JPEG). Odd widths or heights are
-/// cropped by one pixel on the right/bottom, because yuv420p needs even dimensions. ffmpeg writes
-/// `<name>.partial` beside the destination, which is renamed over it on success.
+/// The frames' bytes are piped to ffmpeg's standard input (`png_pipe` / `jpeg_pipe`), one after
+/// the other, so any frame names and orders work and nothing is left in a temporary folder. If
+/// dream-run dies (even by `kill -9`) ffmpeg sees the end of its input and exits; `shouldStop`
+/// (Ctrl-C) stops ffmpeg between two frames. Odd widths or heights are cropped by one pixel on the
+/// right/bottom, because yuv420p needs even dimensions. ffmpeg writes a hidden temporary file
+/// beside the destination (``VideoFiles/temporary(for:)``), renamed over it on success.
 struct FFmpegH264Encoder {
   /// The ffmpeg executable to run.
   let executable: URL
@@ -23,33 +26,14 @@ struct FFmpegH264Encoder {
 
   /// Runs ffmpeg over `frames` (already validated: readable, all `kind`, all `width` x `height`).
   func encode(
-    frames: [URL], kind: ImageFileKind, width: Int, height: Int, fps: Double, crf: Int, to output: URL
+    frames: [URL], kind: ImageFileKind, width: Int, height: Int, fps: Double, crf: Int, to output: URL,
+    shouldStop: () -> Bool = { false }
   ) throws(VideoError) {
     let name = ImageCodec.displayName(of: output)
-    let links = FileManager.default.temporaryDirectory
-      .appendingPathComponent("dream-run-ffmpeg-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: links) }
-    let ext: String
-    switch kind {
-    case .png: ext = "png"
-    case .jpeg: ext = "jpg"
-    }
-    do {
-      try FileManager.default.createDirectory(at: links, withIntermediateDirectories: true)
-      for (i, frame) in frames.enumerated() {
-        let link = links.appendingPathComponent(Self.linkName(i, ext: ext))
-        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: frame.absoluteURL)
-      }
-    } catch {
-      throw .unwritable(file: ImageCodec.displayName(of: links), reason: error.localizedDescription)
-    }
-
-    let partial = output.deletingLastPathComponent().appendingPathComponent(
-      output.lastPathComponent + ".partial")
+    let partial = VideoFiles.temporary(for: output)
     var arguments = [
       "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-      "-framerate", Self.rateArgument(fps), "-start_number", "0",
-      "-i", links.appendingPathComponent("%08d.\(ext)").path,
+      "-f", kind == .png ? "png_pipe" : "jpeg_pipe", "-framerate", Self.rateArgument(fps), "-i", "pipe:0",
     ]
     let evenWidth = width - width % 2
     let evenHeight = height - height % 2
@@ -60,7 +44,11 @@ struct FFmpegH264Encoder {
       "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", String(crf), "-r", Self.rateArgument(fps),
       "-movflags", "+faststart", "-f", "mp4", partial.path,
     ]
-    let (status, errorText) = try run(arguments, output: name)
+    let (status, errorText) = try run(arguments, frames: frames, output: name, shouldStop: shouldStop)
+    guard let status else {
+      try? FileManager.default.removeItem(at: partial)
+      throw .cancelled(output: name)
+    }
     guard status == 0 else {
       try? FileManager.default.removeItem(at: partial)
       let lines = errorText.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -70,13 +58,19 @@ struct FFmpegH264Encoder {
     try VideoFiles.rename(partial, over: output)
   }
 
-  /// Runs ffmpeg to completion, returning its exit status and what it printed on stderr.
-  private func run(_ arguments: [String], output name: String) throws(VideoError) -> (Int32, String) {
+  /// Runs ffmpeg, writing every frame's bytes to its standard input; returns its exit status (nil
+  /// when `shouldStop` ended it) and what it printed on stderr.
+  private func run(
+    _ arguments: [String], frames: [URL], output name: String, shouldStop: () -> Bool
+  ) throws(VideoError) -> (Int32?, String) {
+    // A write to ffmpeg after it exited must fail with EPIPE (its status says why), not kill us.
+    signal(SIGPIPE, SIG_IGN)
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    let input = Pipe()
     let errors = Pipe()
-    process.standardInput = FileHandle.nullDevice
+    process.standardInput = input
     process.standardOutput = FileHandle.nullDevice
     process.standardError = errors
     do {
@@ -85,20 +79,55 @@ struct FFmpegH264Encoder {
       throw .ffmpegFailed(
         output: name, status: -1, detail: "cannot start \(executable.path): \(error.localizedDescription)")
     }
-    // Drain stderr before waiting, so a chatty ffmpeg cannot block on a full pipe.
-    let text = errors.fileHandleForReading.readDataToEndOfFile()
+    // Drain stderr meanwhile, so a chatty ffmpeg cannot block on a full pipe.
+    let collected = ErrorText()
+    let drained = DispatchGroup()
+    DispatchQueue.global().async(group: drained) {
+      collected.set(errors.fileHandleForReading.readDataToEndOfFile())
+    }
+    var stopped = false
+    for frame in frames {
+      if shouldStop() {
+        stopped = true
+        break
+      }
+      guard let bytes = try? Data(contentsOf: frame),
+        (try? input.fileHandleForWriting.write(contentsOf: bytes)) != nil
+      else { break }  // ffmpeg stopped reading (it failed) or the frame vanished: its status tells
+    }
+    try? input.fileHandleForWriting.close()
+    // ffmpeg still encodes what it buffered: keep polling, so Ctrl-C is not held up by it.
+    while process.isRunning {
+      if !stopped, shouldStop() { stopped = true }
+      if stopped { process.terminate() }
+      usleep(20_000)
+    }
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: text, as: UTF8.self))
-  }
-
-  static func linkName(_ index: Int, ext: String) -> String {
-    let digits = String(index)
-    return String(repeating: "0", count: max(0, 8 - digits.count)) + digits + "." + ext
+    drained.wait()
+    return (stopped ? nil : process.terminationStatus, collected.text)
   }
 
   /// ffmpeg's rate syntax: whole rates as integers, NTSC-style ones as n/1001, others as decimals.
   static func rateArgument(_ fps: Double) -> String {
     let (rate, scale) = AVIHeader.rational(fps: fps)
     return scale == 1 ? String(rate) : "\(rate)/\(scale)"
+  }
+}
+
+/// ffmpeg's stderr, filled by the draining thread.
+private final class ErrorText: @unchecked Sendable {
+  private let lock = NSLock()
+  private var data = Data()
+
+  func set(_ data: Data) {
+    lock.lock()
+    self.data = data
+    lock.unlock()
+  }
+
+  var text: String {
+    lock.lock()
+    defer { lock.unlock() }
+    return String(decoding: data, as: UTF8.self)
   }
 }

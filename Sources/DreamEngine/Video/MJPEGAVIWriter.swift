@@ -3,7 +3,7 @@ import Foundation
 /// Streams JPEG frames into a Motion-JPEG AVI 1.0 file (one video stream, no audio).
 ///
 /// Frames are written to disk as they arrive, so memory stays bounded (only a 16-byte index entry
-/// per frame is kept). The file is built as `<name>.partial` beside the destination; `finish()`
+/// per frame is kept). The file is built in ``VideoFiles/temporary(for:)`` beside the destination; `finish()`
 /// appends the `idx1` index, rewrites the header with the final counts and sizes, and renames it over
 /// the destination, so an interrupted run never leaves a half-written video under the real name.
 /// A writer dropped without `finish()` deletes its partial file.
@@ -45,14 +45,14 @@ public final class MJPEGAVIWriter {
     self.height = height
     self.fps = fps
     (rate, scale) = AVIHeader.rational(fps: fps)
-    partialURL = url.deletingLastPathComponent().appendingPathComponent(url.lastPathComponent + ".partial")
+    partialURL = VideoFiles.temporary(for: url)
     guard FileManager.default.createFile(atPath: partialURL.path, contents: nil) else {
       throw .unwritable(file: ImageCodec.displayName(of: partialURL), reason: "cannot create it")
     }
     do {
       handle = try FileHandle(forWritingTo: partialURL)
     } catch {
-      throw .unwritable(file: ImageCodec.displayName(of: partialURL), reason: error.localizedDescription)
+      throw .unwritable(file: ImageCodec.displayName(of: partialURL), reason: WriteFailure.reason(of: error))
     }
     try write(header().bytes())
   }
@@ -115,7 +115,7 @@ public final class MJPEGAVIWriter {
       try handle.close()
       self.handle = nil
     } catch {
-      throw .unwritable(file: ImageCodec.displayName(of: partialURL), reason: error.localizedDescription)
+      throw .unwritable(file: ImageCodec.displayName(of: partialURL), reason: WriteFailure.reason(of: error))
     }
     try VideoFiles.rename(partialURL, over: url)
   }
@@ -132,7 +132,7 @@ public final class MJPEGAVIWriter {
     do {
       try handle.write(contentsOf: bytes)
     } catch {
-      throw .unwritable(file: ImageCodec.displayName(of: partialURL), reason: error.localizedDescription)
+      throw .unwritable(file: ImageCodec.displayName(of: partialURL), reason: WriteFailure.reason(of: error))
     }
   }
 }

@@ -72,9 +72,12 @@ public struct VideoSummary: Equatable, Sendable {
 /// The video appears at `output` only when complete (temporary file + rename).
 public enum VideoAssembler {
   @discardableResult
-  public static func write(frames: [URL], to output: URL, options: VideoOptions) throws(VideoError)
-    -> VideoSummary
-  {
+  ///
+  /// - Parameter shouldStop: polled between frames; when it turns true the video is abandoned
+  ///   (ffmpeg is stopped, the temporary file removed) and ``VideoError/cancelled(output:)`` thrown.
+  public static func write(
+    frames: [URL], to output: URL, options: VideoOptions, shouldStop: () -> Bool = { false }
+  ) throws(VideoError) -> VideoSummary {
     let name = ImageCodec.displayName(of: output)
     let container = try VideoContainer.forPath(name)
     guard options.fps.isFinite, options.fps > 0, options.fps <= VideoOptions.maximumFPS else {
@@ -87,22 +90,24 @@ public enum VideoAssembler {
       guard (1...100).contains(options.jpegQuality) else {
         throw .invalidJPEGQuality(output: name, quality: options.jpegQuality)
       }
-      return try writeAVI(frames: frames, to: output, options: options)
+      return try writeAVI(frames: frames, to: output, options: options, shouldStop: shouldStop)
     case .mp4:
       guard (0...51).contains(options.crf) else { throw .invalidCRF(output: name, crf: options.crf) }
       guard let ffmpeg = FFmpegH264Encoder.locate(searchPath: options.ffmpegSearchPath) else {
         throw .ffmpegNotFound(output: name)
       }
-      return try writeMP4(frames: frames, to: output, options: options, ffmpeg: ffmpeg)
+      return try writeMP4(
+        frames: frames, to: output, options: options, ffmpeg: ffmpeg, shouldStop: shouldStop)
     }
   }
 
-  private static func writeAVI(frames: [URL], to output: URL, options: VideoOptions) throws(VideoError)
-    -> VideoSummary
-  {
+  private static func writeAVI(
+    frames: [URL], to output: URL, options: VideoOptions, shouldStop: () -> Bool
+  ) throws(VideoError) -> VideoSummary {
     var writer: MJPEGAVIWriter? = nil
     var first = ""
     for frame in frames {
+      if shouldStop() { throw .cancelled(output: ImageCodec.displayName(of: output)) }
       let (bytes, image, kind) = try load(frame)
       let frameName = ImageCodec.displayName(of: frame)
       let active: MJPEGAVIWriter
@@ -137,14 +142,15 @@ public enum VideoAssembler {
       container: .avi, frameCount: writer.frameCount, width: writer.width, height: writer.height)
   }
 
-  private static func writeMP4(frames: [URL], to output: URL, options: VideoOptions, ffmpeg: URL)
-    throws(VideoError) -> VideoSummary
-  {
+  private static func writeMP4(
+    frames: [URL], to output: URL, options: VideoOptions, ffmpeg: URL, shouldStop: () -> Bool
+  ) throws(VideoError) -> VideoSummary {
     var firstName = ""
     var firstKind = ImageFileKind.png
     var width = 0
     var height = 0
     for (i, frame) in frames.enumerated() {
+      if shouldStop() { throw .cancelled(output: ImageCodec.displayName(of: output)) }
       let (_, image, kind) = try load(frame)
       let frameName = ImageCodec.displayName(of: frame)
       if i == 0 {
@@ -165,7 +171,7 @@ public enum VideoAssembler {
     }
     try FFmpegH264Encoder(executable: ffmpeg).encode(
       frames: frames, kind: firstKind, width: width, height: height, fps: options.fps, crf: options.crf,
-      to: output)
+      to: output, shouldStop: shouldStop)
     return VideoSummary(
       container: .mp4, frameCount: frames.count, width: width - width % 2, height: height - height % 2)
   }

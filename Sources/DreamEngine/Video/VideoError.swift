@@ -32,6 +32,8 @@ public enum VideoError: Error, Equatable, Sendable, CustomStringConvertible, Loc
   case tooLarge(output: String)
   /// The video (or a temporary file beside it) could not be written.
   case unwritable(file: String, reason: String)
+  /// `shouldStop` turned true (Ctrl-C) while the video was being written; nothing was left behind.
+  case cancelled(output: String)
 
   public var description: String {
     switch self {
@@ -70,7 +72,9 @@ public enum VideoError: Error, Equatable, Sendable, CustomStringConvertible, Loc
       return "\(output): the video would exceed the \(MJPEGAVIWriter.maximumFileSize) byte limit of "
         + "AVI 1.0 files; use an .mp4 output, fewer frames or a lower JPEG quality"
     case .unwritable(let file, let reason):
-      return "\(file): cannot write the file: \(reason); check that its folder exists and is writable"
+      return WriteFailure.message(file, reason: reason)
+    case .cancelled(let output):
+      return "\(output): stopped before the video was finished (nothing was written); rerun to make it"
     }
   }
 

@@ -12,6 +12,14 @@ enum VideoFiles {
     }
   }
 
+  /// The hidden temporary file a writer builds `output` in: `.<name>.<pid>.dream-run.tmp` in the
+  /// same folder (so the final rename is atomic, and a killed run's leftover is removed by the next
+  /// run's clean-up of `*.dream-run.tmp` files).
+  static func temporary(for output: URL) -> URL {
+    output.deletingLastPathComponent().appendingPathComponent(
+      "." + output.lastPathComponent + ".\(getpid()).dream-run.tmp")
+  }
+
   /// The folder that must exist for `output` to be written, checked up front so a long frame loop
   /// does not fail at the end.
   static func checkFolder(of output: URL) throws(VideoError) {

@@ -225,8 +225,12 @@ public final class Executor {
   }
 
   private func record(node: PlanNode, path: String, sha256: String, bytes: Int) throws(RunError) {
+    let directory = context.recipe.directory
+    let written =
+      !directory.isEmpty && path.hasPrefix(directory + "/")
+      ? String(path.dropFirst(directory.count + 1)) : path
     state.outputs[node.id] = RunState.Output(
-      path: path, fingerprint: fingerprints[node.index], sha256: sha256, bytes: bytes)
+      path: written, fingerprint: fingerprints[node.index], sha256: sha256, bytes: bytes)
     try state.save(to: context.stateFile)
   }
 
@@ -253,9 +257,9 @@ public final class Executor {
       do {
         videoSummary = try VideoAssembler.write(
           frames: frames.map { URL(fileURLWithPath: $0) }, to: URL(fileURLWithPath: path),
-          options: VideoOptions(fps: fps))
+          options: VideoOptions(fps: fps), shouldStop: shouldStop)
       } catch {
-        if shouldStop() { throw interrupted() }
+        if shouldStop() { throw interrupted(video: path) }
         throw .runtime(error.description)
       }
       guard let data = FileManager.default.contents(atPath: path) else {
@@ -283,9 +287,9 @@ public final class Executor {
     if shouldStop() { throw interrupted() }
   }
 
-  private func interrupted() -> RunError {
+  private func interrupted(video: String? = nil) -> RunError {
     reporter.finish()
-    return .interrupted(lastFrame: lastFinishedFrame, signal: interruptSignal())
+    return .interrupted(lastFrame: lastFinishedFrame, video: video, signal: interruptSignal())
   }
 
   /// For each frame, its node indices in plan order (load and videos excluded).

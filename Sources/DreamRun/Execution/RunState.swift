@@ -9,7 +9,7 @@ import RecipeParser
 /// file is only ever trusted when both it and its record are complete.
 public struct RunState: Codable, Sendable, Equatable {
   public struct Output: Codable, Sendable, Equatable {
-    /// The file as written in the recipe (for people reading the state file).
+    /// The file relative to the recipe's folder (absolute when outside it).
     public var path: String
     public var fingerprint: String
     public var sha256: String

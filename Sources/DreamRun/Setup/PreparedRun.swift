@@ -61,12 +61,15 @@ public final class PreparedRun {
     let run = PreparedRun(context: context, model: model, layerNames: layerNames, inputSize: inputSize)
     run.memory.modelBytes = resolved.fileURL.fileSize
     try run.checkNodes()
+    let safety = try OutputSafety(context: context)
     switch purpose {
     case .validate:
+      try safety.check(run.outputsAtEnds(), ownership: false)
       if inputSize.width * inputSize.height <= validatePixelLimit {
         _ = try inspectInput(context, depth: .pixels)
       }
     case .run:
+      try safety.check(run.plannedOutputs(), ownership: true)
       try run.memory.check(limit: options.maxMemory, file: recipe.file)
       _ = try run.frameInput()
       try run.prepareOutputFolders()
@@ -180,6 +183,49 @@ public final class PreparedRun {
       }
     }
     guard diagnostics.isEmpty else { throw .recipe(DiagnosticList(diagnostics)) }
+  }
+
+  /// Every file the plan writes, for ``OutputSafety``.
+  func plannedOutputs() -> [OutputSafety.Output] {
+    context.plan.nodes.compactMap { node in
+      guard node.kind == .save || node.kind == .video, let path = node.operation.filePath else { return nil }
+      return OutputSafety.Output(
+        path: path, nodeID: node.id, location: pathLocation(step: node.steps[0]) ?? node.location,
+        stage: node.kind.rawValue)
+    }
+  }
+
+  /// The files of the first and last frame rendered and the videos (`validate` builds no plan; a
+  /// path template's folders differ by frame number only, which adds digits, never links).
+  func outputsAtEnds() -> [OutputSafety.Output] {
+    let recipe = context.recipe
+    let last = max(0, min(recipe.frames.value, context.options.frameLimit ?? recipe.frames.value) - 1)
+    var outputs: [OutputSafety.Output] = []
+    for step in recipe.pipeline {
+      guard case .save(let save) = step.operation else { continue }
+      for frame in Set([0, last]).sorted() {
+        outputs.append(
+          OutputSafety.Output(
+            path: save.resolvedPath.path(forFrame: frame), nodeID: nil, location: save.path.location,
+            stage: "save"))
+      }
+    }
+    for video in recipe.videos {
+      outputs.append(
+        OutputSafety.Output(
+          path: video.value.resolvedPath, nodeID: nil, location: video.value.path.location, stage: "video"))
+    }
+    return outputs
+  }
+
+  /// Where step `number`'s output path was written.
+  private func pathLocation(step number: Int) -> SourceLocation? {
+    if let step = context.recipe.pipeline.first(where: { $0.number == number }),
+      case .save(let save) = step.operation
+    {
+      return save.path.location
+    }
+    return context.recipe.videos.first { $0.value.number == number }?.value.path.location
   }
 
   /// Creates the folders of every output file and checks they are writable.

@@ -21,11 +21,13 @@ public struct RunOptions: Sendable, Equatable {
   /// `--max-memory`: refuse a run whose memory estimate exceeds this many bytes (instead of the
   /// memory available now).
   public var maxMemory: Int?
+  /// `--allow-outside`: let the recipe's outputs resolve outside its folder tree.
+  public var allowOutside: Bool
 
   public init(
     recipePath: String, model: String? = nil, threads: Int? = nil, force: Bool = false,
     frameLimit: Int? = nil,
-    checkOutputFolder: String? = nil, maxMemory: Int? = nil
+    checkOutputFolder: String? = nil, maxMemory: Int? = nil, allowOutside: Bool = false
   ) {
     self.recipePath = recipePath
     self.model = model
@@ -34,6 +36,7 @@ public struct RunOptions: Sendable, Equatable {
     self.frameLimit = frameLimit
     self.checkOutputFolder = checkOutputFolder
     self.maxMemory = maxMemory
+    self.allowOutside = allowOutside
   }
 
   /// The thread count for `recipe`: `--threads`, else the recipe's `threads:`, else the cores.

@@ -1,3 +1,4 @@
+import DreamEngine
 import Foundation
 
 #if canImport(Glibc)
@@ -68,7 +69,7 @@ enum AtomicFile {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
       throw RunError.runtime(
-        "\(folder): cannot create the output folder: \(reason(of: error)); check the path and its permissions"
+        "\(folder): cannot create the output folder: \(WriteFailure.reason(of: error)); check the path and its permissions"
       )
     }
     guard access(folder, W_OK | X_OK) == 0 else {
@@ -88,27 +89,7 @@ enum AtomicFile {
   }
 
   private static func failure(_ path: String, _ code: Int32) -> RunError {
-    let text = String(cString: strerror(code))
-    let hint: String
-    switch code {
-    case ENOSPC, EDQUOT: hint = "free disk space and rerun (finished frames are kept)"
-    case EACCES, EPERM, EROFS: hint = "fix the folder's permissions or save somewhere else"
-    case ENOENT: hint = "the folder does not exist; check the path"
-    default: hint = "check the path, its permissions and free disk space"
-    }
-    return .runtime("\(path): cannot write the file: \(text); \(hint)")
-  }
-
-  private static func reason(of error: any Error) -> String {
-    let nsError = error as NSError
-    if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
-      underlying.domain == NSPOSIXErrorDomain
-    {
-      return String(cString: strerror(Int32(underlying.code)))
-    }
-    var text = nsError.localizedDescription
-    while text.hasSuffix(".") { text.removeLast() }
-    return text
+    .runtime(WriteFailure.message(path, code: code))
   }
 }
 

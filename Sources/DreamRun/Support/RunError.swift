@@ -13,14 +13,15 @@ public enum RunError: Error, CustomStringConvertible, LocalizedError {
   /// A problem with a file or the model found while preparing or rendering: exit code 1.
   case runtime(String)
   /// The run stopped at a signal after finishing frame `lastFrame` (nil: none finished).
-  case interrupted(lastFrame: Int?, signal: Int32)
+  /// `video`: the video being written when the signal came (every frame was done).
+  case interrupted(lastFrame: Int?, video: String? = nil, signal: Int32)
 
   /// 2 for recipe problems, 1 for runtime problems, 128 + signal for interruptions (130 for Ctrl-C).
   public var exitCode: Int32 {
     switch self {
     case .recipe, .usage: return 2
     case .runtime: return 1
-    case .interrupted(_, let signal): return 128 + signal
+    case .interrupted(_, _, let signal): return 128 + signal
     }
   }
 
@@ -28,7 +29,10 @@ public enum RunError: Error, CustomStringConvertible, LocalizedError {
     switch self {
     case .recipe(let list): return list.description
     case .usage(let message), .runtime(let message): return message
-    case .interrupted(let lastFrame, _):
+    case .interrupted(let lastFrame, let video, _):
+      if let video {
+        return "interrupted while writing \(video) (every frame is done); rerun to make the video"
+      }
       if let lastFrame { return "interrupted after frame \(lastFrame); rerun to continue" }
       return "interrupted before the first frame was finished; rerun to continue"
     }

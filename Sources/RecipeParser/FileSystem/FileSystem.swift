@@ -12,11 +12,17 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
   case notFound
   case isDirectory
   case unreadable(String)
+  /// Larger than the reader's limit (nothing was read).
+  case tooLarge(bytes: Int, limit: Int)
 
   public var description: String {
     switch self {
     case .notFound: return "no such file"
     case .isDirectory: return "it is a directory"
+    case .tooLarge(let bytes, let limit):
+      return
+        "it has \(bytes > limit + 1 ? "\(bytes)" : "more than \(limit)") bytes; a recipe is a YAML text file of "
+        + "at most \(limit) bytes"
     case .unreadable(let reason): return reason
     }
   }
@@ -25,8 +31,8 @@ public enum FileReadError: Error, Sendable, Equatable, CustomStringConvertible {
 /// The parser's only access to the outside world: reading the recipe and checking that the files it
 /// names exist. Tests use ``InMemoryFileSystem`` (as Ninja's tests use a virtual disk interface).
 public protocol FileSystem: Sendable {
-  /// The bytes of the file at `path`.
-  func contents(ofFile path: String) -> Result<[UInt8], FileReadError>
+  /// The bytes of the file at `path`, refused unread when it has more than `limit` bytes.
+  func contents(ofFile path: String, limit: Int) -> Result<[UInt8], FileReadError>
   /// Whether `path` names a file, a directory or nothing.
   func kind(ofItem path: String) -> FileKind
 }
@@ -35,14 +41,23 @@ public protocol FileSystem: Sendable {
 public struct RealFileSystem: FileSystem {
   public init() {}
 
-  public func contents(ofFile path: String) -> Result<[UInt8], FileReadError> {
+  public func contents(ofFile path: String, limit: Int) -> Result<[UInt8], FileReadError> {
     switch kind(ofItem: path) {
     case .missing: return .failure(.notFound)
     case .directory: return .failure(.isDirectory)
     case .file: break
     }
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
       return .failure(.unreadable("permission denied or unreadable"))
+    }
+    defer { try? handle.close() }
+    // Read at most one byte past the limit: a huge (or endless, like /dev/zero) file costs nothing.
+    guard let data = try? handle.read(upToCount: limit + 1) else {
+      return .success([])
+    }
+    if data.count > limit {
+      let size = (try? handle.seekToEnd()).map { Int($0) } ?? data.count
+      return .failure(.tooLarge(bytes: max(size, data.count), limit: limit))
     }
     return .success([UInt8](data))
   }
@@ -69,8 +84,10 @@ public struct InMemoryFileSystem: FileSystem {
     self.files = textFiles.mapValues { Array($0.utf8) }
   }
 
-  public func contents(ofFile path: String) -> Result<[UInt8], FileReadError> {
-    if let bytes = files[path] { return .success(bytes) }
+  public func contents(ofFile path: String, limit: Int) -> Result<[UInt8], FileReadError> {
+    if let bytes = files[path] {
+      return bytes.count > limit ? .failure(.tooLarge(bytes: bytes.count, limit: limit)) : .success(bytes)
+    }
     return kind(ofItem: path) == .directory ? .failure(.isDirectory) : .failure(.notFound)
   }
 

@@ -7,12 +7,15 @@ internal import Yams
 /// (`RecipeReader` and the step readers). Layer names are checked later, once the model is known:
 /// see ``validateLayers(_:layers:)``.
 public enum RecipeFile {
+  /// The largest recipe file read (recipes are a few kilobytes; this bounds `validate`).
+  public static let maximumBytes = 1 << 20
+
   /// Reads and parses the recipe at `path`. Relative paths inside the recipe are resolved against
   /// the directory of `path`, and input files are checked through `fileSystem`.
   public static func parse(
     path: String, fileSystem: any FileSystem = RealFileSystem()
   ) -> Result<Recipe, DiagnosticList> {
-    switch fileSystem.contents(ofFile: path) {
+    switch fileSystem.contents(ofFile: path, limit: maximumBytes) {
     case .failure(let reason):
       let diagnostic = Diagnostic(
         location: .wholeFile(path), stage: "recipe", message: "cannot read the recipe: \(reason)",

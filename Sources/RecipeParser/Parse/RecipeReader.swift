@@ -31,6 +31,15 @@ final class RecipeReader {
     error(stage, message, at: location(of: node))
   }
 
+  /// Reports a path that starts with `~` (recipe paths never expand it); true when it does.
+  func rejectsTilde(_ path: String, _ stage: String, at location: SourceLocation) -> Bool {
+    guard path == "~" || path.hasPrefix("~/") else { return false }
+    error(
+      stage, "'~' is not expanded in recipe paths; write the path relative to the recipe's folder, or in full",
+      at: location)
+    return true
+  }
+
   /// How a node reads in a message: `'text'`, `the string '3'`, `nothing`, `a list`, `a mapping`.
   func describe(_ node: Node) -> String {
     switch node {

@@ -42,6 +42,7 @@ struct StepReader {
   /// A path scalar (for `load`, `save` and `video`).
   func path(_ node: Node, _ stage: String, _ key: String, example: String) -> Located<String>? {
     if case .scalar(let scalar) = node, !reader.isNull(node), !scalar.string.isEmpty {
+      if reader.rejectsTilde(scalar.string, stage, at: reader.location(of: node)) { return nil }
       return Located(scalar.string, at: reader.location(of: node))
     }
     reader.error(

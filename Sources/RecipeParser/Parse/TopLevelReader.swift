@@ -81,6 +81,7 @@ struct TopLevelReader {
       }
       return Located(.catalog(name.value), at: name.location)
     }
+    if reader.rejectsTilde(name.value, "recipe", at: name.location) { return nil }
     guard RecipePath.fileExtension(of: name.value) == "pb" else {
       reader.error(
         "recipe", "model file '\(name.value)' must be a frozen TensorFlow GraphDef (.pb)", at: name.location)
