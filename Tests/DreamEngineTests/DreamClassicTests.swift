@@ -74,15 +74,16 @@ final class DreamClassicTests: XCTestCase {
       try dreamer.run(imageNoise(width: 40, height: 60, seed: 1), algorithm: classic(repeats: 0), seed: 1)
     ) {
       XCTAssertEqual(
-        $0 as? DreamError, .imageTooSmall(octave: 1, size: DreamSize(width: 40, height: 60), minimum: 43))
+        $0 as? DreamError,
+        .imageTooSmall(level: .rescaled(0), size: DreamSize(width: 40, height: 60), minimum: 43))
     }
     XCTAssertThrowsError(
       try dreamer.run(imageNoise(width: 80, height: 60, seed: 1), algorithm: classic(repeats: 1), seed: 1)
     ) {
       XCTAssertEqual(
         "\($0)",
-        "dream: octave 1 would be 56x42 pixels, below the model's minimum input of 43x43; "
-          + "use fewer octaves/repeats, a larger rescale factor or a larger image")
+        "dream: repeat 1 (the image scaled by 'rescale' 1 time) would be 56x42 pixels, below the model's "
+          + "minimum input of 43x43; use fewer repeats, a larger rescale factor or a larger image")
     }
     XCTAssertEqual(source.calls.count, 0)
   }

@@ -149,7 +149,8 @@ final class DreamOctaveTests: XCTestCase {
         imageNoise(width: 58, height: 58, seed: 1), algorithm: octave(octaves: 2), seed: 1)
     ) {
       XCTAssertEqual(
-        $0 as? DreamError, .imageTooSmall(octave: 1, size: DreamSize(width: 41, height: 41), minimum: 43))
+        $0 as? DreamError,
+        .imageTooSmall(level: .octave(1), size: DreamSize(width: 41, height: 41), minimum: 43))
     }
   }
 }

@@ -131,6 +131,51 @@ final class ModelLoadingTests: XCTestCase {
       "dup.pb: two nodes are named 'input'; the GraphDef is corrupt")
   }
 
+  /// A graph whose stem the engine cannot run has no dream layers, and says why: the node and the
+  /// op or attribute (what `layers` and a layer index then report instead of an empty list).
+  func testAnUnsupportedStemNamesTheNodeAndOp() throws {
+    func graph(op: String = "Conv2D", activation: String = "Relu", _ attrs: [String: GraphBuilder.Attr])
+      -> Data
+    {
+      var b = GraphBuilder()
+      b.node("input", "Placeholder")
+      b.const("w", dims: [3, 3, 3, 4], (0..<108).map { Float($0) / 100 })
+      b.node("stem/conv", op, inputs: ["input", "w"], attrs: attrs)
+      b.node("stem", activation, inputs: ["stem/conv"])
+      b.node("axis", "Const", attrs: ["value": .intTensor(dims: [], ints: [3])])
+      b.node("block", "ConcatV2", inputs: ["stem", "stem", "axis"])
+      return b.data
+    }
+    let valid: [String: GraphBuilder.Attr] = ["strides": .ints([1, 1, 1, 1]), "padding": .string("SAME")]
+    XCTAssertEqual(try Model(data: graph(valid), file: "ok.pb").dreamLayers.map(\.name), ["stem", "block"])
+    var nchw = valid
+    nchw["data_format"] = .string("NCHW")
+    var dilated = valid
+    dilated["dilations"] = .ints([1, 2, 2, 1])
+    var zero = valid
+    zero["strides"] = .ints([1, 0, 0, 1])
+    for (data, expected) in [
+      (graph(op: "Conv3D", valid), "node 'stem/conv' uses op 'Conv3D', which dream-run does not support"),
+      (graph(nchw), "node 'stem/conv' (Conv2D): data_format 'NCHW' is not supported (only NHWC)"),
+      (graph(dilated), "node 'stem/conv' (Conv2D): "),
+      (graph(zero), "node 'stem/conv' (Conv2D): "),
+    ] {
+      let text = message { _ = try Model(data: data, file: "m.pb").resolve(.index(0)) }
+      XCTAssertTrue(text.hasPrefix("m.pb: no layer of this model can be dreamed on: " + expected), text)
+    }
+    XCTAssertEqual(
+      try Model(data: graph(activation: "Relu6", valid), file: "r6.pb").noDreamLayersReason?.description,
+      "r6.pb: no layer of this model can be dreamed on: node 'stem' uses op 'Relu6', which dream-run does not support"
+    )
+    var bare = GraphBuilder()
+    bare.node("input", "Placeholder")
+    bare.node("out", "Identity", inputs: ["input"])
+    XCTAssertEqual(
+      try Model(data: bare.data, file: "b.pb").noDreamLayersReason?.description,
+      "b.pb: the model has no dream layers (dream-run dreams on the outputs of Relu and Concat nodes reachable "
+        + "from the input); is it an Inception/GoogLeNet image network?")
+  }
+
   func testUnknownLayerSuggestsAName() throws {
     let model = try Model(data: tinyGraph().data, file: "tiny.pb")
     XCTAssertEqual(

@@ -197,6 +197,35 @@ final class CLIErrorTests: XCTestCase {
     }
   }
 
+  /// A model whose convolutions became Conv3D (same bytes otherwise): `layers`, `validate` and a
+  /// run name the node and op (exit 1) instead of an empty table or "unknown layer".
+  func testAnUnsupportedGraphNamesTheNodeAndOp() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: model)))
+    let from = Array("Conv2D".utf8)
+    var i = 0
+    while i + from.count <= bytes.count {
+      if Array(bytes[i..<(i + from.count)]) == from { bytes[i + 4] = UInt8(ascii: "3") }
+      i += 1
+    }
+    let mutated = folder.appendingPathComponent("conv3d.pb")
+    try Data(bytes).write(to: mutated)
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(), in: folder)
+    let expected =
+      "conv3d.pb: no layer of this model can be dreamed on: node 'conv1/7x7_s2/conv' uses op 'Conv3D', which "
+      + "dream-run does not support\n"
+    for command in [
+      ["layers", "conv3d.pb"], ["validate", "recipe.yaml", "--model", "conv3d.pb"],
+      ["recipe.yaml", "--model", "conv3d.pb"],
+    ] {
+      let result = try TestSupport.run(command, in: folder)
+      XCTAssertEqual(result.status, 1, "\(command)")
+      XCTAssertTrue(result.stderr.hasSuffix(expected), result.stderr)
+    }
+  }
+
   /// Control characters from a recipe (here an ANSI colour code in a file name) are shown escaped.
   func testControlCharactersInMessagesAreEscaped() throws {
     let folder = try TestSupport.temporaryFolder()

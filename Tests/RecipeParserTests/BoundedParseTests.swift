@@ -35,6 +35,19 @@ final class BoundedParseTests: XCTestCase {
         + "most 1048576 bytes")
   }
 
+  /// libyaml's nesting limit is reported in the recipe's terms, not its C API's.
+  func testDeepNestingIsAPlainYAMLError() throws {
+    let yaml =
+      "model: inception5h\nsteps:\n  - load: in.png\n  - dream: " + String(repeating: "[", count: 2000)
+      + String(repeating: "]", count: 2000) + "\n"
+    let list = try XCTUnwrap(diagnostics(yaml))
+    XCTAssertTrue(
+      list.description.hasPrefix(
+        "recipes/test.yaml:4:13: error: yaml: lists and mappings are nested too deeply for the YAML reader; "
+          + "a recipe needs only a few levels\n"), list.description)
+    XCTAssertFalse(list.description.contains("yaml_set_max_nest_level"))
+  }
+
   func testAtMostAHundredDiagnosticsArePrinted() throws {
     let keys = (0..<150).map { "k\($0): 1\n" }.joined()
     let list = try XCTUnwrap(diagnostics("model: inception5h\n" + keys + "steps:\n  - load: in.png\n"))

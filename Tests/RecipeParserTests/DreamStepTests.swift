@@ -168,7 +168,7 @@ final class DreamStepTests: XCTestCase {
       withSteps(
         "  - dream: {iterations: 3}\n  - dream: {layer: -1}\n  - dream: {layer: 2.5}\n  - dream: {layer: [], step: 1}\n"
           + "  - dream: {layer: [{layer: 3}], channels: [1]}\n  - dream: {layer: 3, channels: [1, 1, -2, x]}\n"
-          + "  - dream: {layer: [{weight: 2}, {layer: 1, wieght: 2}]}\n"),
+          + "  - dream: {layer: [{weight: 2}, {layer: 1, wieght: 2}]}\n  - dream: {layer: 3, channels: []}\n"),
       """
       recipes/test.yaml:4:12: error: dream: missing required key 'layer'
         - dream: {iterations: 3}
@@ -200,6 +200,9 @@ final class DreamStepTests: XCTestCase {
       recipes/test.yaml:10:45: error: dream: unknown key 'wieght' (did you mean 'weight'?)
         - dream: {layer: [{weight: 2}, {layer: 1, wieght: 2}]}
                                                   ^
+      recipes/test.yaml:11:33: error: dream: 'channels' must be a list of channel indices such as [0, 5], got an empty list
+        - dream: {layer: 3, channels: []}
+                                      ^
       """)
   }
 

@@ -48,16 +48,39 @@ public enum DreamError: Error, Equatable, CustomStringConvertible {
   /// A parameter out of its range.
   case invalidParameter(name: String, value: String, expected: String)
   /// An octave (or the image) is smaller than the gradient source accepts.
-  case imageTooSmall(octave: Int, size: DreamSize, minimum: Int)
+  case imageTooSmall(level: DreamLevel, size: DreamSize, minimum: Int)
 
   public var description: String {
     switch self {
     case .invalidParameter(let name, let value, let expected):
       return "dream: \(name) \(value) is out of range; expected \(expected)"
-    case .imageTooSmall(let octave, let size, let minimum):
-      return
-        "dream: octave \(octave) would be \(size) pixels, below the model's minimum input of \(minimum)x\(minimum); "
-        + "use fewer octaves/repeats, a larger rescale factor or a larger image"
+    case .imageTooSmall(let level, let size, let minimum):
+      let problem =
+        size.width < 1 || size.height < 1
+        ? "an empty image" : "below the model's minimum input of \(minimum)x\(minimum)"
+      let advice: String
+      switch level {
+      case .rescaled(0): advice = "use a larger image"
+      case .rescaled: advice = "use fewer repeats, a larger rescale factor or a larger image"
+      case .octave: advice = "use fewer octaves, a smaller octave-scale or a larger image"
+      }
+      return "dream: \(level) would be \(size) pixels, \(problem); \(advice)"
+    }
+  }
+}
+
+/// Which of a dream's image sizes a message is about.
+public enum DreamLevel: Equatable, Sendable, CustomStringConvertible {
+  /// The classic algorithm's image after `n` rescales (0: the image itself).
+  case rescaled(Int)
+  /// The octave algorithm's octave `n`, 1 being the smallest (dreamed first).
+  case octave(Int)
+
+  public var description: String {
+    switch self {
+    case .rescaled(0): return "the image"
+    case .rescaled(let n): return "repeat \(n) (the image scaled by 'rescale' \(n) time\(n == 1 ? "" : "s"))"
+    case .octave(let n): return "octave \(n)"
     }
   }
 }

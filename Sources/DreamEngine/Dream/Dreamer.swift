@@ -38,9 +38,14 @@ public struct Dreamer {
     case .octave(let p): try p.validate()
     }
     let minimum = max(1, minimumInputSize)
-    for (index, size) in octaveSizes(width: width, height: height, algorithm: algorithm).enumerated()
-    where size.width < minimum || size.height < minimum {
-      throw DreamError.imageTooSmall(octave: index + 1, size: size, minimum: minimum)
+    let sizes = octaveSizes(width: width, height: height, algorithm: algorithm)
+    for (index, size) in sizes.enumerated() where size.width < minimum || size.height < minimum {
+      let level: DreamLevel
+      switch algorithm {
+      case .classic: level = .rescaled(sizes.count - 1 - index)
+      case .octave: level = .octave(index + 1)
+      }
+      throw DreamError.imageTooSmall(level: level, size: size, minimum: minimum)
     }
   }
 
@@ -86,7 +91,7 @@ public struct Dreamer {
     let minimum = max(1, source.minimumInputSize)
     guard image.width >= minimum, image.height >= minimum else {
       throw DreamError.imageTooSmall(
-        octave: 1, size: DreamSize(width: image.width, height: image.height), minimum: minimum)
+        level: .rescaled(0), size: DreamSize(width: image.width, height: image.height), minimum: minimum)
     }
     let context = DreamRunContext(
       source: source, ops: ImageOps(threads: threads), seed: seed, progress: { _ in }, shouldStop: { false })

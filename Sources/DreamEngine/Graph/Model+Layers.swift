@@ -25,6 +25,7 @@ extension Model {
   public func resolve(_ layer: LayerReference) throws(ModelError) -> String {
     switch layer {
     case .index(let i):
+      if let noDreamLayersReason { throw noDreamLayersReason }
       guard i >= 0, i < dreamLayers.count else {
         throw .layerIndexOutOfRange(file: file, index: i, count: dreamLayers.count)
       }
@@ -52,7 +53,7 @@ extension Model {
 
   /// Stem conv outputs (Relu nodes every path from the input to the first block passes through)
   /// followed by block outputs (Concat/ConcatV2 nodes), in topological order; only layers whose
-  /// subgraph the engine can run are listed.
+  /// subgraph the engine can run are listed. None at all sets ``noDreamLayersReason``.
   func detectDreamLayers(explicit: [String]?) throws(ModelError) -> [DreamLayer] {
     var names: [String]
     if let explicit {
@@ -72,10 +73,22 @@ extension Model {
       } else {
         stem = order.filter { nodes[$0].op == "Relu" }.map { nodes[$0].name }
       }
-      names = stem + concats.map { nodes[$0].name }
-      names = names.filter { (try? NetworkPlan(model: self, targets: [$0])) != nil }
+      let candidates = stem + concats.map { nodes[$0].name }
+      var firstProblem: ModelError?
+      names = candidates.filter { name in
+        do throws(ModelError) {
+          _ = try NetworkPlan(model: self, targets: [name])
+          return true
+        } catch {
+          firstProblem = firstProblem ?? error
+          return false
+        }
+      }
+      if names.isEmpty {
+        noDreamLayersReason = .noDreamLayers(file: file, reason: firstProblem)
+        return []
+      }
     }
-    guard !names.isEmpty else { return [] }
     let plan = try NetworkPlan(model: self, targets: names)
     let side = max(224, plan.minimumInputSize())
     let shapes = try plan.shapes(

@@ -18,6 +18,10 @@ public final class Model: @unchecked Sendable {
   public let inputName: String
   /// The layers recipes can name by index: stem conv outputs, then block outputs.
   public private(set) var dreamLayers: [DreamLayer] = []
+  /// Why ``dreamLayers`` is empty, naming the first node and op (or attribute) that stopped the
+  /// first candidate layer, or saying there was none; nil when there are dream layers. Layers can
+  /// still be named by node name.
+  public internal(set) var noDreamLayersReason: ModelError?
 
   /// Loads `url`. `dreamLayers`, when given (a catalog entry's list), replaces the automatic
   /// detection; every name in it must exist in the graph.

@@ -12,6 +12,8 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
   case badNode(file: String, node: String, op: String, problem: String)
   case unknownLayer(file: String, layer: String, suggestion: String?)
   case layerIndexOutOfRange(file: String, index: Int, count: Int)
+  /// No Relu or Concat output the engine can run; `reason`: why the first candidate failed.
+  indirect case noDreamLayers(file: String, reason: ModelError?)
   case badChannels(file: String, layer: String, channel: Int, count: Int)
   case inputTooSmall(file: String, width: Int, height: Int, layer: String, minimum: Int)
 
@@ -44,6 +46,20 @@ public enum ModelError: Error, Equatable, CustomStringConvertible {
     case .unknownLayer(let file, let layer, let suggestion):
       let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
       return "\(file): no layer named '\(layer)'\(hint); `dream-run layers MODEL` lists the dream layers"
+    case .noDreamLayers(let file, let reason):
+      guard let reason else {
+        return
+          "\(file): the model has no dream layers (dream-run dreams on the outputs of Relu and Concat nodes "
+          + "reachable from the input); is it an Inception/GoogLeNet image network?"
+      }
+      let detail: String
+      if case .unsupportedOp(_, let node, let op) = reason {
+        detail = "node '\(node)' uses op '\(op)', which dream-run does not support"
+      } else {
+        let text = reason.description
+        detail = text.hasPrefix(file + ": ") ? String(text.dropFirst(file.count + 2)) : text
+      }
+      return "\(file): no layer of this model can be dreamed on: \(detail)"
     case .layerIndexOutOfRange(let file, let index, let count):
       return
         "\(file): layer index \(index) is out of range: the model has \(count) dream layers "

@@ -64,6 +64,7 @@ public enum Commands {
     } catch {
       throw .runtime(error.description)
     }
+    if let reason = model.noDreamLayersReason { throw .runtime(reason.description) }
     var rows = [["INDEX", "LAYER", "CHANNELS", "SIZE (\(width)x\(height) input)", "MIN INPUT"]]
     for layer in model.dreamLayers {
       let size: String

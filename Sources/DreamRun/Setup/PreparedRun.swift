@@ -53,7 +53,11 @@ public final class PreparedRun {
     }
     let layerNames = model.dreamLayers.map(\.name)
     let layerProblems = validateLayers(recipe, layers: layerNames)
-    guard layerProblems.isEmpty else { throw .recipe(DiagnosticList(layerProblems)) }
+    guard layerProblems.isEmpty else {
+      // The model's fault rather than the recipe's: say what stops its layers.
+      if let reason = model.noDreamLayersReason { throw .runtime(reason.description) }
+      throw .recipe(DiagnosticList(layerProblems))
+    }
     let context = try RecipeContext(
       recipe: recipe, options: options, resolvedModel: resolved, dreamLayers: layerNames,
       planFrames: purpose == .run, store: store)

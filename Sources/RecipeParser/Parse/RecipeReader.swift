@@ -35,7 +35,8 @@ final class RecipeReader {
   func rejectsTilde(_ path: String, _ stage: String, at location: SourceLocation) -> Bool {
     guard path == "~" || path.hasPrefix("~/") else { return false }
     error(
-      stage, "'~' is not expanded in recipe paths; write the path relative to the recipe's folder, or in full",
+      stage,
+      "'~' is not expanded in recipe paths; write the path relative to the recipe's folder, or in full",
       at: location)
     return true
   }

@@ -197,8 +197,9 @@ extension StepReader {
   /// A non-empty list of distinct, non-negative channel indices.
   private func readChannels(_ node: Node) -> Located<[Int]>? {
     guard case .sequence(let sequence) = node, sequence.count > 0 else {
+      let got = node.sequence?.isEmpty == true ? "an empty list" : reader.describe(node)
       reader.error(
-        "dream", "'channels' must be a list of channel indices, got \(reader.describe(node))", at: node)
+        "dream", "'channels' must be a list of channel indices such as [0, 5], got \(got)", at: node)
       return nil
     }
     var channels: [Int] = []

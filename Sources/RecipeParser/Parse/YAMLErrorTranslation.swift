@@ -11,6 +11,13 @@ enum YAMLErrorTranslation {
     case .scanner(let context, let problem, let mark, _),
       .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
+      // libyaml's own wording names its C API; say what it means for a recipe.
+      if problem.hasPrefix("Maximum nesting level reached") {
+        return source.diagnostic(
+          "yaml",
+          "lists and mappings are nested too deeply for the YAML reader; a recipe needs only a few levels",
+          at: source.location(line: mark.line, column: mark.column))
+      }
       var message = problem
       if let context {
         message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))"
