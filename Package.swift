@@ -25,6 +25,8 @@ let package = Package(
     .target(name: "CHeap"),
     // "Did you mean ...?" by edit distance, shared by every layer that names things.
     .target(name: "Suggestions"),
+    // The words recipe and engine share (sizes, file kinds, containers, layer references); a leaf.
+    .target(name: "DreamVocabulary"),
     .target(name: "CKernels"),
     .target(
       name: "CImageCodecs",
@@ -34,13 +36,13 @@ let package = Package(
     .target(
       name: "DreamEngine",
       dependencies: [
-        "CBLAS", "CHeap", "CKernels", "CImageCodecs", "Suggestions",
+        "CBLAS", "CHeap", "CKernels", "CImageCodecs", "Suggestions", "DreamVocabulary",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ]),
     // YAML recipes -> typed, validated recipes with source locations. Knows nothing of the engine.
     .target(
       name: "RecipeParser",
-      dependencies: ["Suggestions", .product(name: "Yams", package: "Yams")]),
+      dependencies: ["Suggestions", "DreamVocabulary", .product(name: "Yams", package: "Yams")]),
     // Model catalog: names -> verified, cached .pb files (download, sha256, unzip).
     .target(
       name: "ModelStore",
@@ -53,13 +55,13 @@ let package = Package(
     .target(
       name: "DreamRun",
       dependencies: [
-        "DreamEngine", "RecipeParser", "ModelStore",
+        "DreamEngine", "RecipeParser", "ModelStore", "DreamVocabulary",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     .executableTarget(
       name: "dream-run",
       dependencies: [
-        "DreamRun", "DreamEngine", "RecipeParser", "ModelStore",
+        "DreamRun", "DreamEngine", "RecipeParser", "ModelStore", "DreamVocabulary",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(
@@ -68,10 +70,12 @@ let package = Package(
         "DreamEngine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Fuzz harness for the dream-run command line; depends on no other target (docs/fuzzing.md).
 
-    .testTarget(name: "DreamEngineTests", dependencies: ["DreamEngine"]),
-    .testTarget(name: "RecipeParserTests", dependencies: ["RecipeParser", "Suggestions"]),
+    .testTarget(name: "DreamEngineTests", dependencies: ["DreamEngine", "DreamVocabulary"]),
+    .testTarget(name: "RecipeParserTests", dependencies: ["RecipeParser", "Suggestions", "DreamVocabulary"]),
     .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore"]),
-    .testTarget(name: "DreamRunTests", dependencies: ["DreamRun", "DreamEngine", "RecipeParser"]),
+    .testTarget(
+      name: "DreamRunTests", dependencies: ["DreamRun", "DreamEngine", "RecipeParser", "DreamVocabulary"]),
   ]
 )

@@ -1,3 +1,4 @@
+import DreamVocabulary
 import DreamEngine
 import XCTest
 
@@ -75,7 +76,7 @@ final class DreamClassicTests: XCTestCase {
     ) {
       XCTAssertEqual(
         $0 as? DreamError,
-        .imageTooSmall(level: .rescaled(0), size: DreamSize(width: 40, height: 60), minimum: 43))
+        .imageTooSmall(level: .rescaled(0), size: ImageSize(width: 40, height: 60), minimum: 43))
     }
     XCTAssertThrowsError(
       try dreamer.run(imageNoise(width: 80, height: 60, seed: 1), algorithm: classic(repeats: 1), seed: 1)
@@ -90,7 +91,7 @@ final class DreamClassicTests: XCTestCase {
 
   func testOctaveSizesTruncateLikeTheSeed() throws {
     let algorithm = classic(iterations: 1, repeats: 3)
-    let expected = [(34, 20), (49, 29), (70, 42), (100, 60)].map { DreamSize(width: $0.0, height: $0.1) }
+    let expected = [(34, 20), (49, 29), (70, 42), (100, 60)].map { ImageSize(width: $0.0, height: $0.1) }
     XCTAssertEqual(Dreamer.octaveSizes(width: 100, height: 60, algorithm: algorithm), expected)
     var seen: [DreamProgress] = []
     _ = try Dreamer(source: DreamLinearFilterSource()).run(
@@ -101,10 +102,10 @@ final class DreamClassicTests: XCTestCase {
     XCTAssertTrue(seen.allSatisfy { $0.octaveCount == 4 && $0.iterationCount == 1 })
     XCTAssertEqual(
       Dreamer.octaveSizes(width: 800, height: 450, algorithm: .classic(.seedCompatible)).last,
-      DreamSize(width: 800, height: 450))
+      ImageSize(width: 800, height: 450))
     XCTAssertEqual(
       Dreamer.octaveSizes(width: 800, height: 450, algorithm: classic(repeats: 1)).first,
-      DreamSize(width: 560, height: 315))
+      ImageSize(width: 560, height: 315))
   }
 
   func testRepeatsZeroDreamsOnlyAtFullSize() throws {
@@ -114,7 +115,7 @@ final class DreamClassicTests: XCTestCase {
       image, algorithm: classic(iterations: 4, repeats: 0), seed: 4, progress: { seen.append($0) })
     XCTAssertEqual(seen.map { $0.iteration }, [1, 2, 3, 4])
     XCTAssertTrue(
-      seen.allSatisfy { $0.size == DreamSize(width: 60, height: 40) && $0.octave == 1 && $0.octaveCount == 1 }
+      seen.allSatisfy { $0.size == ImageSize(width: 60, height: 40) && $0.octave == 1 && $0.octaveCount == 1 }
     )
     XCTAssertNotEqual(out, image)
     // Zero iterations and zero repeats is the identity.

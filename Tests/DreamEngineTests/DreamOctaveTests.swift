@@ -1,3 +1,4 @@
+import DreamVocabulary
 import DreamEngine
 import XCTest
 
@@ -36,7 +37,7 @@ final class DreamOctaveTests: XCTestCase {
 
   func testOctaveSizesAndOrder() throws {
     let algorithm = octave(iterations: 1, octaves: 4)
-    let expected = [(36, 29), (51, 41), (71, 57), (100, 80)].map { DreamSize(width: $0.0, height: $0.1) }
+    let expected = [(36, 29), (51, 41), (71, 57), (100, 80)].map { ImageSize(width: $0.0, height: $0.1) }
     XCTAssertEqual(Dreamer.octaveSizes(width: 100, height: 80, algorithm: algorithm), expected)
     var seen: [DreamProgress] = []
     _ = try Dreamer(source: DreamLinearFilterSource()).run(
@@ -150,7 +151,7 @@ final class DreamOctaveTests: XCTestCase {
     ) {
       XCTAssertEqual(
         $0 as? DreamError,
-        .imageTooSmall(level: .octave(1), size: DreamSize(width: 41, height: 41), minimum: 43))
+        .imageTooSmall(level: .octave(1), size: ImageSize(width: 41, height: 41), minimum: 43))
     }
   }
 }

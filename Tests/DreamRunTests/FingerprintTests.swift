@@ -1,3 +1,4 @@
+import DreamVocabulary
 import DreamEngine
 import DreamRun
 import Foundation
@@ -122,7 +123,7 @@ final class FingerprintTests: XCTestCase {
     now = 102
     reporter.dreamProgress(
       DreamProgress(
-        octave: 2, octaveCount: 2, iteration: 7, iterationCount: 20, size: DreamSize(width: 8, height: 8),
+        octave: 2, octaveCount: 2, iteration: 7, iterationCount: 20, size: ImageSize(width: 8, height: 8),
         loss: 1))
     XCTAssertTrue(
       text.hasSuffix("\rframe 1/3  dream 1/1  octave 2/2  iter 7/20  00:02 elapsed\u{1B}[K"), text)

@@ -44,7 +44,7 @@ final class DreamStepTests: XCTestCase {
   }
 
   /// The settings' values without their locations.
-  private func values(_ algorithm: DreamAlgorithm) -> String {
+  private func values(_ algorithm: AlgorithmSettings) -> String {
     guard case .classic(let c) = algorithm else { return "octaves" }
     let numbers: [Double] = [
       Double(c.iterations.firstValue), c.step.firstValue, c.rescale.firstValue, Double(c.repeats.firstValue),

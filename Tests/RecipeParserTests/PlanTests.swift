@@ -1,3 +1,4 @@
+import DreamVocabulary
 import Foundation
 import RecipeParser
 import XCTest

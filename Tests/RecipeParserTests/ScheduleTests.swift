@@ -1,3 +1,4 @@
+import DreamVocabulary
 import RecipeParser
 import XCTest
 

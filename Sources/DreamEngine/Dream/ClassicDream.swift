@@ -1,3 +1,5 @@
+import DreamVocabulary
+
 /// The classic algorithm (seed `recursive_optimize` / `optimize_image`), see docs/seed-algorithm.md.
 ///
 /// Memory at the octave being dreamed (W x H, one "image" = W * H * 3 floats): the image, the
@@ -12,12 +14,12 @@ struct ClassicDream {
   /// Octave sizes, full size first: each next one is int(w * f) x int(h * f). Stops after the
   /// first size with a side below 1 (nothing smaller can be dreamed; validation reports it), so
   /// a huge `repeats` costs nothing here.
-  static func sizes(width: Int, height: Int, parameters: ClassicDreamParameters) -> [DreamSize] {
-    var sizes = [DreamSize(width: width, height: height)]
+  static func sizes(width: Int, height: Int, parameters: ClassicDreamParameters) -> [ImageSize] {
+    var sizes = [ImageSize(width: width, height: height)]
     for _ in 0..<max(0, parameters.repeats) {
       guard let last = sizes.last, last.width >= 1, last.height >= 1 else { break }
       sizes.append(
-        DreamSize(
+        ImageSize(
           width: Int(Double(last.width) * parameters.rescaleFactor),
           height: Int(Double(last.height) * parameters.rescaleFactor)))
     }
@@ -73,7 +75,7 @@ struct ClassicDream {
       context.report(
         DreamProgress(
           octave: octave, octaveCount: parameters.repeats + 1, iteration: i + 1, iterationCount: n,
-          size: DreamSize(width: image.width, height: image.height), loss: loss))
+          size: ImageSize(width: image.width, height: image.height), loss: loss))
     }
     return image
   }

@@ -1,15 +1,6 @@
+import DreamVocabulary
+
 /// A width and height in pixels.
-public struct DreamSize: Sendable, Equatable, CustomStringConvertible {
-  public var width: Int
-  public var height: Int
-
-  public init(width: Int, height: Int) {
-    self.width = width
-    self.height = height
-  }
-
-  public var description: String { "\(width)x\(height)" }
-}
 
 /// Where a dream run is, reported after every iteration (for a live progress line).
 public struct DreamProgress: Sendable, Equatable {
@@ -20,13 +11,13 @@ public struct DreamProgress: Sendable, Equatable {
   public var iteration: Int
   public var iterationCount: Int
   /// Size of the image being dreamed at this octave.
-  public var size: DreamSize
+  public var size: ImageSize
   /// The objective before this iteration's step: the tiles' losses weighted by their share of
   /// the image area.
   public var loss: Float
 
   public init(
-    octave: Int, octaveCount: Int, iteration: Int, iterationCount: Int, size: DreamSize, loss: Float
+    octave: Int, octaveCount: Int, iteration: Int, iterationCount: Int, size: ImageSize, loss: Float
   ) {
     self.octave = octave
     self.octaveCount = octaveCount
@@ -48,7 +39,7 @@ public enum DreamError: Error, Equatable, CustomStringConvertible {
   /// A parameter out of its range.
   case invalidParameter(name: String, value: String, expected: String)
   /// An octave (or the image) is smaller than the gradient source accepts.
-  case imageTooSmall(level: DreamLevel, size: DreamSize, minimum: Int)
+  case imageTooSmall(level: DreamLevel, size: ImageSize, minimum: Int)
 
   public var description: String {
     switch self {

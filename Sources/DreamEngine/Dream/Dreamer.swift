@@ -1,3 +1,5 @@
+import DreamVocabulary
+
 /// The entry point of the dream algorithms.
 ///
 /// ```swift
@@ -21,7 +23,7 @@ public struct Dreamer {
 
   /// Sizes of the octaves `algorithm` will dream for a `width` x `height` image, in processing
   /// order (smallest first, the full size last).
-  public static func octaveSizes(width: Int, height: Int, algorithm: DreamAlgorithm) -> [DreamSize] {
+  public static func octaveSizes(width: Int, height: Int, algorithm: DreamAlgorithm) -> [ImageSize] {
     switch algorithm {
     case .classic(let p): return ClassicDream.sizes(width: width, height: height, parameters: p).reversed()
     case .octave(let p): return OctaveDream.sizes(width: width, height: height, parameters: p).reversed()
@@ -91,7 +93,7 @@ public struct Dreamer {
     let minimum = max(1, source.minimumInputSize)
     guard image.width >= minimum, image.height >= minimum else {
       throw DreamError.imageTooSmall(
-        level: .rescaled(0), size: DreamSize(width: image.width, height: image.height), minimum: minimum)
+        level: .rescaled(0), size: ImageSize(width: image.width, height: image.height), minimum: minimum)
     }
     let context = DreamRunContext(
       source: source, ops: ImageOps(threads: threads), seed: seed, progress: { _ in }, shouldStop: { false })

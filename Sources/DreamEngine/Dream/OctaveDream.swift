@@ -1,3 +1,5 @@
+import DreamVocabulary
+
 /// The Caffe DeepDream notebook's algorithm (google/deepdream `deepdream` + `make_step`).
 ///
 /// Octaves: base_0 = the image, base_k = bilinear resize of base_(k-1) to
@@ -23,12 +25,12 @@ struct OctaveDream {
   let context: DreamRunContext
 
   /// Octave sizes, full size first.
-  static func sizes(width: Int, height: Int, parameters: OctaveDreamParameters) -> [DreamSize] {
-    var sizes = [DreamSize(width: width, height: height)]
+  static func sizes(width: Int, height: Int, parameters: OctaveDreamParameters) -> [ImageSize] {
+    var sizes = [ImageSize(width: width, height: height)]
     for _ in 1..<max(1, parameters.octaves) {
       guard let last = sizes.last else { break }
       sizes.append(
-        DreamSize(
+        ImageSize(
           width: max(1, Int((Double(last.width) / parameters.octaveScale).rounded(.toNearestOrEven))),
           height: max(1, Int((Double(last.height) / parameters.octaveScale).rounded(.toNearestOrEven)))))
     }
@@ -97,7 +99,7 @@ struct OctaveDream {
       context.report(
         DreamProgress(
           octave: octave, octaveCount: octaveCount, iteration: i + 1, iterationCount: parameters.iterations,
-          size: DreamSize(width: image.width, height: image.height), loss: loss))
+          size: ImageSize(width: image.width, height: image.height), loss: loss))
     }
     return image
   }

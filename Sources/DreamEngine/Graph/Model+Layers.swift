@@ -1,3 +1,4 @@
+import DreamVocabulary
 internal import Suggestions
 
 /// A layer recipes can dream on by index.
@@ -5,19 +6,6 @@ public struct DreamLayer: Equatable, Sendable {
   public let index: Int
   public let name: String
   public let channels: Int
-}
-
-/// How a recipe names a layer: by graph node name or by index into the dream-layer list.
-public enum LayerReference: Equatable, Sendable, CustomStringConvertible {
-  case name(String)
-  case index(Int)
-
-  public var description: String {
-    switch self {
-    case .name(let n): return n
-    case .index(let i): return "\(i)"
-    }
-  }
 }
 
 extension Model {

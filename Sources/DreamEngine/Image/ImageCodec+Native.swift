@@ -1,3 +1,4 @@
+import DreamVocabulary
 internal import CImageCodecs
 
 /// An 8-bit RGB image as the C codecs see it: row-major, RGB interleaved, stride width * 3.

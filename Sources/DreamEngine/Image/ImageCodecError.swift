@@ -1,3 +1,4 @@
+import DreamVocabulary
 import Foundation
 
 /// A problem reading, decoding, encoding or writing an image file. Each case names the file
@@ -42,10 +43,10 @@ public enum ImageCodecError: Error, Equatable, Sendable, CustomStringConvertible
         + "\(ImageCodec.maximumSide) pixels per side and \(ImageCodec.maximumPixels) pixels; "
         + "scale it down first"
     case .corrupt(let file, let kind, let detail):
-      return "\(file): corrupt \(kind.rawValue) data: \(detail) "
+      return "\(file): corrupt \(kind.displayName) data: \(detail) "
         + "(the file is truncated or damaged; re-export it)"
     case .unsupported(let file, let kind, let detail):
-      return "\(file): unsupported \(kind.rawValue) image: \(detail); convert it to an RGB PNG or JPEG"
+      return "\(file): unsupported \(kind.displayName) image: \(detail); convert it to an RGB PNG or JPEG"
     case .outOfMemory(let file, let width, let height):
       return "\(file): out of memory for a \(width)x\(height) image; free memory or use a smaller image"
     case .unreadable(let file, let reason):

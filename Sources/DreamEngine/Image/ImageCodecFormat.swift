@@ -1,3 +1,5 @@
+import DreamVocabulary
+
 /// An output image format, chosen by the caller or from a file extension.
 public enum ImageFormat: Equatable, Hashable, Sendable {
   /// 8-bit RGB PNG, lossless (non-interlaced, zlib level 6).
@@ -50,10 +52,7 @@ public enum PixelQuantization: Equatable, Hashable, Sendable {
 }
 
 /// The kind of an encoded image, recognised by its first bytes (never by its file name).
-public enum ImageFileKind: String, Equatable, Hashable, Sendable {
-  case png = "PNG"
-  case jpeg = "JPEG"
-
+extension ImageFileKind {
   /// PNG files start with the 8-byte signature 89 50 4E 47 0D 0A 1A 0A; JPEG files with the SOI
   /// marker FF D8 followed by another marker's FF. Anything else is `nil`.
   public static func detect<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> ImageFileKind? {

@@ -1,3 +1,4 @@
+import DreamVocabulary
 import Foundation
 
 /// Streams JPEG frames into a Motion-JPEG AVI 1.0 file (one video stream, no audio).

@@ -1,21 +1,5 @@
+import DreamVocabulary
 import Foundation
-
-/// The container (and codec) of a video, chosen from the output's extension.
-public enum VideoContainer: Equatable, Hashable, Sendable {
-  /// Motion-JPEG in AVI 1.0, written natively (no external tools).
-  case avi
-  /// H.264 (yuv420p) in MP4, encoded by the `ffmpeg` executable.
-  case mp4
-
-  /// `.avi` or `.mp4` (any case); anything else is `unknownContainer`.
-  public static func forPath(_ path: String) throws(VideoError) -> VideoContainer {
-    switch (path as NSString).pathExtension.lowercased() {
-    case "avi": return .avi
-    case "mp4": return .mp4
-    default: throw .unknownContainer(output: path)
-    }
-  }
-}
 
 /// How frames become a video.
 public struct VideoOptions: Equatable, Sendable {
@@ -79,7 +63,7 @@ public enum VideoAssembler {
     frames: [URL], to output: URL, options: VideoOptions, shouldStop: () -> Bool = { false }
   ) throws(VideoError) -> VideoSummary {
     let name = ImageCodec.displayName(of: output)
-    let container = try VideoContainer.forPath(name)
+    guard let container = VideoContainer.forPath(name) else { throw .unknownContainer(output: name) }
     guard options.fps.isFinite, options.fps > 0, options.fps <= VideoOptions.maximumFPS else {
       throw .invalidFPS(output: name, fps: options.fps)
     }

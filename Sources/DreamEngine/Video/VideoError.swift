@@ -1,3 +1,4 @@
+import DreamVocabulary
 import Foundation
 
 /// A problem assembling frames into a video. Each `description` is one line naming the file
@@ -57,7 +58,7 @@ public enum VideoError: Error, Equatable, Sendable, CustomStringConvertible, Loc
       return "\(frame): frame is \(width)x\(height) but \(first) is \(firstWidth)x\(firstHeight); "
         + "every frame of a video must have the same size"
     case .mixedFrameFormats(let frame, let kind, let first, let firstKind):
-      return "\(frame): frame is \(kind.rawValue) but \(first) is \(firstKind.rawValue); "
+      return "\(frame): frame is \(kind.displayName) but \(first) is \(firstKind.displayName); "
         + "save every frame of an .mp4 video in one format"
     case .tooSmallForH264(let output, let width, let height):
       return "\(output): \(width)x\(height) frames are too small for H.264 (at least 2x2); "

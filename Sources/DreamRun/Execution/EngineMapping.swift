@@ -1,4 +1,5 @@
 import DreamEngine
+import DreamVocabulary
 import Foundation
 import RecipeParser
 
@@ -25,7 +26,7 @@ enum EngineMapping {
   }
 
   /// The engine algorithm and parameters of a dream node.
-  static func algorithm(for dream: ResolvedDream) -> DreamEngine.DreamAlgorithm {
+  static func algorithm(for dream: ResolvedDream) -> DreamAlgorithm {
     switch dream.algorithm {
     case .classic(let c):
       let smoothing: GradientSmoothing
@@ -92,10 +93,10 @@ enum EngineMapping {
   }
 
   /// The engine format of a save node.
-  static func imageFormat(_ format: RecipeParser.ImageFormat, quality: Int?) -> DreamEngine.ImageFormat {
+  static func imageFormat(_ format: ImageFileKind, quality: Int?) -> ImageFormat {
     switch format {
     case .png: return .png
-    case .jpeg: return .jpeg(quality: quality ?? DreamEngine.ImageFormat.defaultJPEGQuality)
+    case .jpeg: return .jpeg(quality: quality ?? ImageFormat.defaultJPEGQuality)
     }
   }
 }

@@ -211,7 +211,7 @@ public final class Executor {
   }
 
   /// Encodes, writes atomically, then records the file in the state (also atomically).
-  private func save(_ image: RGBImage, node: PlanNode, path: String, format: DreamEngine.ImageFormat)
+  private func save(_ image: RGBImage, node: PlanNode, path: String, format: ImageFormat)
     throws(RunError)
   {
     let bytes: [UInt8]

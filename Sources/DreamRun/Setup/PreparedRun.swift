@@ -1,3 +1,4 @@
+import DreamVocabulary
 import DreamEngine
 import Foundation
 import ModelStore

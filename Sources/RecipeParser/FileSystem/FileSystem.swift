@@ -114,11 +114,4 @@ public enum RecipePath {
     if path.hasPrefix("/") || directory.isEmpty { return path }
     return directory.hasSuffix("/") ? directory + path : directory + "/" + path
   }
-
-  /// The lower-cased extension of the last path component, without the dot (`""` when none).
-  public static func fileExtension(of path: String) -> String {
-    let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
-    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
-    return String(name[name.index(after: dot)...]).lowercased()
-  }
 }

@@ -1,3 +1,5 @@
+import DreamVocabulary
+
 /// A recipe's `check:` section: what `dream-run check` renders and compares with the recipe's
 /// reference set, and how close a frame must be to pass.
 ///

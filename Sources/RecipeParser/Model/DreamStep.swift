@@ -5,7 +5,7 @@ public struct DreamStep: Sendable, Equatable {
   /// The per-layer loss (default `mean-square`, the seed's).
   public let objective: Located<DreamObjective>
   /// The algorithm and its settings.
-  public let algorithm: DreamAlgorithm
+  public let algorithm: AlgorithmSettings
   /// The preset the defaults came from, if any.
   public let preset: Located<DreamPreset>?
 }
@@ -35,7 +35,7 @@ public enum BlurMode: String, CaseIterable, Sendable {
 }
 
 /// The dream algorithm with its settings.
-public enum DreamAlgorithm: Sendable, Equatable {
+public enum AlgorithmSettings: Sendable, Equatable {
   /// The seed's recursive optimisation (downscale by `rescale`, `repeats` times; blend back).
   case classic(ClassicSettings)
   /// Octave pyramid with detail re-injection and random jitter (google/deepdream style).

@@ -1,19 +1,4 @@
-/// A layer of the model, named the way the recipe wrote it. Which layers exist is known only once
-/// the model is loaded; see ``validateLayers(_:layers:)``.
-public enum LayerReference: Sendable, Hashable, CustomStringConvertible {
-  /// A layer (node) name such as `mixed4c`.
-  case name(String)
-  /// An index into the model's dream-layer list (`0` is the first).
-  case index(Int)
-
-  /// `mixed4c` or `#3`.
-  public var description: String {
-    switch self {
-    case .name(let name): return name
-    case .index(let index): return "#\(index)"
-    }
-  }
-}
+import DreamVocabulary
 
 extension LayerReference: Schedulable {
   /// Layers switch at keyframes: the earlier keyframe's layer is held until the next keyframe.

@@ -1,3 +1,5 @@
+import DreamVocabulary
+
 /// A parsed and validated recipe. Every value keeps the location it was written at.
 ///
 /// The frame loop: frame 0 starts from the loaded input (resized to ``size`` when given). Every
@@ -65,18 +67,4 @@ public enum FrameZero: String, CaseIterable, Sendable {
   case input
   /// Frame 0 runs the whole pipeline like every other frame.
   case render
-}
-
-/// A frame size in pixels.
-public struct ImageSize: Sendable, Hashable, CustomStringConvertible {
-  public let width: Int
-  public let height: Int
-
-  public init(width: Int, height: Int) {
-    self.width = width
-    self.height = height
-  }
-
-  /// `800x450`.
-  public var description: String { "\(width)x\(height)" }
 }

@@ -1,3 +1,5 @@
+import DreamVocabulary
+
 /// The kinds of step a recipe can contain, as written in `steps:`.
 public enum StepKind: String, CaseIterable, Sendable {
   case load, zoom, tint, clip, quantize, dream, save, video
@@ -61,15 +63,9 @@ public struct SaveStep: Sendable, Equatable {
   /// The template resolved against the recipe's directory.
   public let resolvedPath: PathTemplate
   /// Chosen by the extension: `.png` or `.jpg`/`.jpeg`.
-  public let format: ImageFormat
+  public let format: ImageFileKind
   /// JPEG quality 1...100 (default 95); nil for PNG.
   public let quality: Located<Int>?
-}
-
-/// Output image formats.
-public enum ImageFormat: String, CaseIterable, Sendable {
-  case png
-  case jpeg
 }
 
 /// `video:` — assembles the frames written by one `save` step, once all frames are rendered.
@@ -85,12 +81,6 @@ public struct VideoStep: Sendable, Equatable {
   public let sourceStep: Int
   /// 1-based position in the recipe's `steps:` list.
   public let number: Int
-}
-
-/// Video containers (and the codec each implies).
-public enum VideoContainer: String, CaseIterable, Sendable {
-  case avi
-  case mp4
 }
 
 /// A per-frame step of the pipeline.

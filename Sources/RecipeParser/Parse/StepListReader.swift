@@ -1,3 +1,4 @@
+import DreamVocabulary
 internal import Yams
 import Suggestions
 

@@ -1,3 +1,4 @@
+import DreamVocabulary
 internal import Yams
 
 /// The algorithm names accepted by `algorithm:`.
@@ -51,10 +52,10 @@ extension StepReader {
     let objective =
       fields["objective"].map { reader.choice($0, "dream", "objective", as: DreamObjective.self) }
       ?? Located(.meanSquare, at: fields.location)
-    let settings: DreamAlgorithm?
+    let settings: AlgorithmSettings?
     switch algorithm {
-    case .classic: settings = classic(fields, preset: preset?.value).map(DreamAlgorithm.classic)
-    case .octaves: settings = octaves(fields).map(DreamAlgorithm.octaves)
+    case .classic: settings = classic(fields, preset: preset?.value).map(AlgorithmSettings.classic)
+    case .octaves: settings = octaves(fields).map(AlgorithmSettings.octaves)
     }
     guard valid, let terms, let objective, let settings else { return nil }
     return DreamStep(terms: terms, objective: objective, algorithm: settings, preset: preset)

@@ -1,3 +1,4 @@
+import DreamVocabulary
 internal import Yams
 import Suggestions
 
@@ -21,11 +22,8 @@ extension StepReader {
       fromNode = fields["from"]
     }
     guard let path = path(pathNode, "video", "video", example: "video: zoom.mp4") else { return nil }
-    let container: VideoContainer
-    switch RecipePath.fileExtension(of: path.value) {
-    case "avi": container = .avi
-    case "mp4": container = .mp4
-    case let other:
+    guard let container = VideoContainer.forPath(path.value) else {
+      let other = FileExtension.of(path.value)
       let shown = other.isEmpty ? "no extension" : "'.\(other)'"
       reader.error(
         "video", "unknown video format (\(shown)) for '\(path.value)'; use .avi or .mp4", at: path.location)

@@ -1,3 +1,4 @@
+import DreamVocabulary
 internal import Yams
 
 /// Reads the settings of one step of each kind. `dream` lives in `StepReader+Dream.swift`.
@@ -25,11 +26,9 @@ struct StepReader {
 
   // MARK: load
 
-  static let imageExtensions = ["png", "jpg", "jpeg"]
-
   func load(_ node: Node, at location: SourceLocation) -> Located<LoadStep>? {
     guard let path = path(node, "load", "load", example: "load: photo.png") else { return nil }
-    guard Self.imageExtensions.contains(RecipePath.fileExtension(of: path.value)) else {
+    guard ImageFileKind.forPath(path.value) != nil else {
       reader.error(
         "load", "unsupported input image '\(path.value)' (use a .png, .jpg or .jpeg file)", at: path.location)
       return nil
@@ -172,11 +171,8 @@ struct StepReader {
       return nil
     }
     guard let template = template(path, node: pathNode, stage: "save") else { return nil }
-    let format: ImageFormat
-    switch RecipePath.fileExtension(of: path.value) {
-    case "png": format = .png
-    case "jpg", "jpeg": format = .jpeg
-    case let other:
+    guard let format = ImageFileKind.forPath(path.value) else {
+      let other = FileExtension.of(path.value)
       let shown = other.isEmpty ? "no extension" : "'.\(other)'"
       reader.error(
         "save", "unknown output format (\(shown)) for '\(path.value)'; use .png, .jpg or .jpeg",
@@ -187,7 +183,7 @@ struct StepReader {
       reader.error(
         "save",
         "path '\(path.value)' has no '{frame}' placeholder but the recipe renders \(frames) frames; "
-          + "each would overwrite the last (e.g. 'frames/{frame:04}.\(RecipePath.fileExtension(of: path.value))')",
+          + "each would overwrite the last (e.g. 'frames/{frame:04}.\(FileExtension.of(path.value))')",
         at: path.location)
       return nil
     }

@@ -1,3 +1,4 @@
+import DreamVocabulary
 internal import Yams
 
 /// The `check:` section (see ``CheckSettings``).

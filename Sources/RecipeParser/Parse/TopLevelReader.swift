@@ -1,3 +1,4 @@
+import DreamVocabulary
 internal import Yams
 
 /// Reads the top-level mapping and the `steps:` list, and checks the rules that span steps (load
@@ -82,7 +83,7 @@ struct TopLevelReader {
       return Located(.catalog(name.value), at: name.location)
     }
     if reader.rejectsTilde(name.value, "recipe", at: name.location) { return nil }
-    guard RecipePath.fileExtension(of: name.value) == "pb" else {
+    guard FileExtension.of(name.value) == "pb" else {
       reader.error(
         "recipe", "model file '\(name.value)' must be a frozen TensorFlow GraphDef (.pb)", at: name.location)
       return nil

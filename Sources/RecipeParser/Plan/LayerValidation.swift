@@ -1,3 +1,4 @@
+import DreamVocabulary
 import Suggestions
 /// Checks every layer a recipe names against the model's dream-layer list, once the model is known.
 ///

@@ -1,3 +1,5 @@
+import DreamVocabulary
+
 /// The kinds of node in an execution plan.
 public enum NodeKind: String, CaseIterable, Sendable {
   /// Reads (and resizes) the input image; the root of the plan.
@@ -81,7 +83,7 @@ public enum NodeOperation: Sendable, Equatable {
   case transform([ResolvedTransform])
   case dream(ResolvedDream)
   /// Write the image to `path` (JPEG `quality` 1...100, nil for PNG).
-  case save(path: String, format: ImageFormat, quality: Int?)
+  case save(path: String, format: ImageFileKind, quality: Int?)
   /// Assemble `frames` (file paths, in frame order) into `path`.
   case video(path: String, container: VideoContainer, fps: Double, frames: [String])
 

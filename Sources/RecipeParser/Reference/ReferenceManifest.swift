@@ -1,3 +1,5 @@
+import DreamVocabulary
+
 /// The manifest of a recipe's reference set (`references/<recipe>/manifest.yaml`): what was
 /// recorded, with what, and one entry per reference image. Written only by
 /// `dream-run check --update`; a small, diffable YAML file meant to be committed with the PNGs.

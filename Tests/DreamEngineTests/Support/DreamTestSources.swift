@@ -1,3 +1,4 @@
+import DreamVocabulary
 import DreamEngine
 
 struct DreamTestSourceTooSmall: Error {}
@@ -10,7 +11,7 @@ final class DreamLinearFilterSource: GradientSource {
   let minimumInputSize: Int
   let a: [Float] = [0.5, -0.3, 0.2]
   let b: [Float] = [-0.4, 0.1, 0.3]
-  private(set) var calls: [DreamSize] = []
+  private(set) var calls: [ImageSize] = []
 
   init(minimumInputSize: Int = 1) { self.minimumInputSize = minimumInputSize }
 
@@ -35,7 +36,7 @@ final class DreamLinearFilterSource: GradientSource {
   }
 
   func lossAndGradient(of image: RGBImage) throws -> (loss: Float, gradient: RGBImage) {
-    calls.append(DreamSize(width: image.width, height: image.height))
+    calls.append(ImageSize(width: image.width, height: image.height))
     guard image.width >= minimumInputSize, image.height >= minimumInputSize else {
       throw DreamTestSourceTooSmall()
     }
@@ -59,12 +60,12 @@ final class DreamLinearFilterSource: GradientSource {
 /// tile's gradient does not depend on the region around it.
 final class DreamPointwiseSource: GradientSource {
   let minimumInputSize: Int
-  private(set) var calls: [DreamSize] = []
+  private(set) var calls: [ImageSize] = []
 
   init(minimumInputSize: Int = 1) { self.minimumInputSize = minimumInputSize }
 
   func lossAndGradient(of image: RGBImage) throws -> (loss: Float, gradient: RGBImage) {
-    calls.append(DreamSize(width: image.width, height: image.height))
+    calls.append(ImageSize(width: image.width, height: image.height))
     guard image.width >= minimumInputSize, image.height >= minimumInputSize else {
       throw DreamTestSourceTooSmall()
     }

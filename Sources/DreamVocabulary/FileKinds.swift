@@ -1,0 +1,46 @@
+/// The kinds of image file dream-run reads and writes. A file's name chooses the kind of a file to
+/// write (``forPath(_:)``); a file read is recognised by its first bytes (the codecs' job).
+public enum ImageFileKind: String, CaseIterable, Sendable, Hashable {
+  case png
+  case jpeg
+
+  /// The extensions (lower case) that name each kind.
+  public var extensions: [String] {
+    switch self {
+    case .png: return ["png"]
+    case .jpeg: return ["jpg", "jpeg"]
+    }
+  }
+
+  /// `PNG`, `JPEG`: how messages name the kind.
+  public var displayName: String { rawValue.uppercased() }
+
+  /// The kind a path's extension names (case-insensitive), or nil.
+  public static func forPath(_ path: String) -> ImageFileKind? {
+    let ext = FileExtension.of(path)
+    return allCases.first { $0.extensions.contains(ext) }
+  }
+}
+
+/// Video containers, each with the codec it implies: `.avi` Motion JPEG, `.mp4` H.264.
+public enum VideoContainer: String, CaseIterable, Sendable, Hashable {
+  case avi
+  case mp4
+
+  /// The container a path's extension names (case-insensitive), or nil.
+  public static func forPath(_ path: String) -> VideoContainer? {
+    let ext = FileExtension.of(path)
+    return allCases.first { $0.rawValue == ext }
+  }
+}
+
+/// File-name extensions, the one place they are read.
+public enum FileExtension {
+  /// The lower-cased extension of the last path component, without the dot (`""` when none; a
+  /// leading dot, as in `.hidden`, starts no extension).
+  public static func of(_ path: String) -> String {
+    let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+    guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+    return String(name[name.index(after: dot)...]).lowercased()
+  }
+}
