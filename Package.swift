@@ -70,12 +70,17 @@ let package = Package(
         "DreamEngine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
-    // Fuzz harness for the dream-run command line; depends on no other target (docs/fuzzing.md).
 
-    .testTarget(name: "DreamEngineTests", dependencies: ["DreamEngine", "DreamVocabulary"]),
-    .testTarget(name: "RecipeParserTests", dependencies: ["RecipeParser", "Suggestions", "DreamVocabulary"]),
-    .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore"]),
+    // Paths to the package and ../shared, temporary folders, error and closeness assertions.
+    .target(name: "DreamTestSupport", path: "Tests/DreamTestSupport"),
     .testTarget(
-      name: "DreamRunTests", dependencies: ["DreamRun", "DreamEngine", "RecipeParser", "DreamVocabulary"]),
+      name: "DreamEngineTests", dependencies: ["DreamEngine", "DreamVocabulary", "DreamTestSupport"]),
+    .testTarget(
+      name: "RecipeParserTests",
+      dependencies: ["RecipeParser", "Suggestions", "DreamVocabulary", "DreamTestSupport"]),
+    .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "DreamTestSupport"]),
+    .testTarget(
+      name: "DreamRunTests",
+      dependencies: ["DreamRun", "DreamEngine", "RecipeParser", "DreamVocabulary", "DreamTestSupport"]),
   ]
 )

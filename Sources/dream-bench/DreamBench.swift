@@ -47,10 +47,44 @@ struct DreamBench: ParsableCommand {
           "sgemm 2048^3: %.1f GFLOPS wall, %.1f GFLOPS per CPU-second (references for the ratios below)",
         sgemm, sgemmCPU))
     if !frameOnly {
+      try codecTimes()
       try networkTable(sgemm: sgemm, sgemmCPU: sgemmCPU)
     }
     if !networkOnly {
       try seedFrame(sgemm: sgemm)
+    }
+  }
+
+  /// Encode and decode times of a seed-sized frame (800x450, a smooth gradient) per format.
+  func codecTimes() throws {
+    let (width, height) = (800, 450)
+    var pixels = [Float](repeating: 0, count: width * height * 3)
+    for y in 0..<height {
+      for x in 0..<width {
+        let i = (y * width + x) * 3
+        pixels[i] = Float(x * 255 / width)
+        pixels[i + 1] = Float(y * 255 / height)
+        pixels[i + 2] = Float((x + y) % 256)
+      }
+    }
+    let image = RGBImage(width: width, height: height, pixels: pixels)
+    print("")
+    let formats: [(String, ImageFormat)] = [
+      ("png", .png), ("jpeg q95 4:2:0", .jpeg(quality: 95)),
+      ("jpeg q95 4:4:4", .jpeg(quality: 95, subsampling: .yuv444)),
+    ]
+    for (name, format) in formats {
+      var bytes: [UInt8] = []
+      let start = MonotonicClock.now()
+      for _ in 0..<repeats { bytes = try ImageCodec.encode(image, as: format) }
+      let encoded = MonotonicClock.now()
+      for _ in 0..<repeats { _ = try ImageCodec.decode(bytes, name: "bench") }
+      let decoded = MonotonicClock.now()
+      print(
+        String(
+          format: "codec 800x450 %@: encode %.2f ms, decode %.2f ms, %d bytes", name,
+          (encoded - start) * 1000 / Double(repeats), (decoded - encoded) * 1000 / Double(repeats),
+          bytes.count))
     }
   }
 

@@ -1,3 +1,4 @@
+import DreamTestSupport
 import DreamEngine
 import Foundation
 import XCTest
@@ -151,7 +152,7 @@ final class ImageCodecPNGTests: XCTestCase {
   }
 
   func testSharedPhotographsDecodeAndRoundTrip() throws {
-    let folder = CodecTestSupport.sharedFolder.appendingPathComponent("images")
+    let folder = TestPaths.shared.appendingPathComponent("images")
     let expected = ["chelsea.png": (451, 300), "coffee.png": (600, 400), "astronaut.png": (512, 512)]
     var found = 0
     for (name, size) in expected.sorted(by: { $0.key < $1.key }) {

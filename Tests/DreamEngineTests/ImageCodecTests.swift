@@ -1,3 +1,4 @@
+import DreamTestSupport
 import DreamVocabulary
 import DreamEngine
 import Foundation
@@ -6,7 +7,7 @@ import XCTest
 /// Format detection, file handling, quantisation and error messages shared by both codecs.
 final class ImageCodecTests: XCTestCase {
   func testFormatIsDetectedByContentNotExtension() throws {
-    let folder = try CodecTestSupport.temporaryFolder("detect")
+    let folder = try makeTemporaryFolder("detect")
     defer { try? FileManager.default.removeItem(at: folder) }
     let image = CodecTestSupport.noiseImage(width: 9, height: 7)
     let pngNamedJPEG = folder.appendingPathComponent("photo.jpg")
@@ -21,7 +22,7 @@ final class ImageCodecTests: XCTestCase {
   }
 
   func testEmptyFileIsRejected() throws {
-    let folder = try CodecTestSupport.temporaryFolder("empty")
+    let folder = try makeTemporaryFolder("empty")
     defer { try? FileManager.default.removeItem(at: folder) }
     let url = folder.appendingPathComponent("blank.png")
     try Data().write(to: url)
@@ -46,7 +47,7 @@ final class ImageCodecTests: XCTestCase {
   }
 
   func testMissingFilesAndFoldersAreUnreadable() throws {
-    let folder = try CodecTestSupport.temporaryFolder("missing")
+    let folder = try makeTemporaryFolder("missing")
     defer { try? FileManager.default.removeItem(at: folder) }
     let missing = folder.appendingPathComponent("nope.png")
     assertCodecError(
@@ -59,7 +60,7 @@ final class ImageCodecTests: XCTestCase {
   }
 
   func testWriteChoosesTheFormatFromTheExtensionAndIsAtomic() throws {
-    let folder = try CodecTestSupport.temporaryFolder("write")
+    let folder = try makeTemporaryFolder("write")
     defer { try? FileManager.default.removeItem(at: folder) }
     let image = CodecTestSupport.smoothImage(width: 40, height: 30)
     for name in ["a.png", "b.JPG", "c.jpeg"] {
@@ -89,7 +90,7 @@ final class ImageCodecTests: XCTestCase {
       message: "out/frame.gif: unknown image extension; use .png, .jpg or .jpeg"
     ) { try ImageCodec.write(image, to: URL(fileURLWithPath: "out/frame.gif")) }
     assertCodecError(.unknownExtension(file: "frame")) { _ = try ImageFormat.forPath("frame") }
-    let folder = try CodecTestSupport.temporaryFolder("unwritable")
+    let folder = try makeTemporaryFolder("unwritable")
     defer { try? FileManager.default.removeItem(at: folder) }
     let target = folder.appendingPathComponent("missing/frame.png")
     let parent = folder.appendingPathComponent("missing")
@@ -129,23 +130,4 @@ final class ImageCodecTests: XCTestCase {
     XCTAssertEqual(try ImageFormat.forPath("x.jpg"), .jpeg(quality: ImageFormat.defaultJPEGQuality))
   }
 
-  /// Logs encode/decode times for a seed-sized frame (800x450). No timing assertions.
-  func testLogCodecTimesFor800x450() throws {
-    let image = CodecTestSupport.smoothImage(width: 800, height: 450)
-    for format in [ImageFormat.png, .jpeg(quality: 95), .jpeg(quality: 95, subsampling: .yuv444)] {
-      var bytes: [UInt8] = []
-      let encodeStart = DispatchTime.now().uptimeNanoseconds
-      for _ in 0..<3 { bytes = try ImageCodec.encode(image, as: format) }
-      let encodeEnd = DispatchTime.now().uptimeNanoseconds
-      var decoded = RGBImage(width: 0, height: 0)
-      for _ in 0..<3 { decoded = try ImageCodec.decode(bytes, name: "timing") }
-      let decodeEnd = DispatchTime.now().uptimeNanoseconds
-      XCTAssertEqual(decoded.width, 800)
-      let encodeMs = Double(encodeEnd - encodeStart) / 3e6
-      let decodeMs = Double(decodeEnd - encodeEnd) / 3e6
-      print(
-        "codec timing 800x450 \(format): encode \(String(format: "%.2f", encodeMs)) ms, "
-          + "decode \(String(format: "%.2f", decodeMs)) ms, \(bytes.count) bytes")
-    }
-  }
 }

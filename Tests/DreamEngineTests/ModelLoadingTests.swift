@@ -1,3 +1,4 @@
+import DreamTestSupport
 import DreamEngine
 import Foundation
 import XCTest
@@ -194,7 +195,7 @@ final class ModelLoadingTests: XCTestCase {
   }
 
   func testSharedModelsDreamLayersAndMinimumSizes() throws {
-    let googlenet = try Model(contentsOf: try SharedData.model("googlenet.pb"))
+    let googlenet = try Model(contentsOf: try TestPaths.model("googlenet.pb"))
     XCTAssertEqual(
       googlenet.dreamLayers.map(\.name),
       [
@@ -204,7 +205,7 @@ final class ModelLoadingTests: XCTestCase {
     XCTAssertEqual(googlenet.dreamLayers.map(\.channels), [64, 64, 192, 256, 480, 512, 512, 512])
     XCTAssertEqual(try googlenet.minimumInputSize(for: ["inception_4c/output"]), 1)
 
-    let v3 = try Model(contentsOf: try SharedData.model("inception_v3.pb"))
+    let v3 = try Model(contentsOf: try TestPaths.model("inception_v3.pb"))
     XCTAssertEqual(v3.dreamLayers.count, 14)
     XCTAssertEqual(v3.dreamLayers.first?.name, "conv")
     XCTAssertEqual(v3.dreamLayers.last?.name, "mixed_8/join")
@@ -222,7 +223,7 @@ final class ModelLoadingTests: XCTestCase {
   }
 
   func testSameThreadCountIsBitIdenticalRunToRun() throws {
-    let model = try Model(contentsOf: try SharedData.model("googlenet.pb"))
+    let model = try Model(contentsOf: try TestPaths.model("googlenet.pb"))
     let network = try Network(model: model, objective: .meanSquare("inception_3a/output"))
     var rng = TestRandom(seed: 11)
     let x = rng.tensor(TensorShape(height: 97, width: 131, channels: 3), 0, 255)
@@ -233,7 +234,7 @@ final class ModelLoadingTests: XCTestCase {
   }
 
   func testConcurrentTilesMatchSerialBitForBit() throws {
-    let model = try Model(contentsOf: try SharedData.model("googlenet.pb"))
+    let model = try Model(contentsOf: try TestPaths.model("googlenet.pb"))
     let network = try Network(model: model, objective: .meanSquare("inception_3a/output"))
     var rng = TestRandom(seed: 13)
     let images = [(61, 45), (120, 77), (33, 90)].map { w, h in
@@ -251,7 +252,7 @@ final class ModelLoadingTests: XCTestCase {
   }
 
   func testMultiLayerAndChannelObjectives() throws {
-    let model = try Model(contentsOf: try SharedData.model("googlenet.pb"))
+    let model = try Model(contentsOf: try TestPaths.model("googlenet.pb"))
     var rng = TestRandom(seed: 12)
     let x = rng.tensor(TensorShape(height: 64, width: 80, channels: 3), 0, 255)
     let a = try Network(model: model, objective: .meanSquare("inception_3a/output")).lossAndGradient(x)

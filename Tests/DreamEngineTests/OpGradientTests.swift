@@ -1,3 +1,4 @@
+import DreamTestSupport
 import DreamEngine
 import XCTest
 

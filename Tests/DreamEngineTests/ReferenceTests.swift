@@ -1,3 +1,4 @@
+import DreamTestSupport
 import DreamEngine
 import Foundation
 import XCTest
@@ -13,12 +14,12 @@ final class ReferenceTests: XCTestCase {
     if let cached = modelCache[modelFile] {
       model = cached
     } else {
-      model = try Model(contentsOf: try SharedData.model(modelFile))
+      model = try Model(contentsOf: try TestPaths.model(modelFile))
       modelCache[modelFile] = model
     }
-    let input = try NPY.read(try SharedData.referenceFile(inputFile))
-    let act = try NPY.read(try SharedData.referenceFile("act_\(tag).npy"))
-    let grad = try NPY.read(try SharedData.referenceFile("grad_\(tag).npy"))
+    let input = try NPY.read(try TestPaths.referenceFile(inputFile))
+    let act = try NPY.read(try TestPaths.referenceFile("act_\(tag).npy"))
+    let grad = try NPY.read(try TestPaths.referenceFile("grad_\(tag).npy"))
     let shape = TensorShape(height: input.shape[1], width: input.shape[2], channels: input.shape[3])
     let network = try Network(model: model, objective: .meanSquare(layer))
     let x = Tensor(shape: shape, values: input.values)
@@ -145,8 +146,8 @@ final class ReferenceTests: XCTestCase {
     let saved = EngineThreads.count
     defer { EngineThreads.set(saved) }
     for (file, inputFile, layers) in cases {
-      let model = try Model(contentsOf: try SharedData.model(file))
-      let input = try NPY.read(try SharedData.referenceFile(inputFile))
+      let model = try Model(contentsOf: try TestPaths.model(file))
+      let input = try NPY.read(try TestPaths.referenceFile(inputFile))
       let shape = TensorShape(height: input.shape[1], width: input.shape[2], channels: input.shape[3])
       let x = Tensor(shape: shape, values: input.values)
       for layer in layers {

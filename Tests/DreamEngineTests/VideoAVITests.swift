@@ -1,3 +1,4 @@
+import DreamTestSupport
 import DreamEngine
 import Foundation
 import XCTest
@@ -8,7 +9,7 @@ final class VideoAVITests: XCTestCase {
   private var folder = URL(fileURLWithPath: "/")
 
   override func setUpWithError() throws {
-    folder = try CodecTestSupport.temporaryFolder("avi")
+    folder = try makeTemporaryFolder("avi")
   }
 
   override func tearDownWithError() throws {
@@ -192,7 +193,7 @@ final class VideoAVITests: XCTestCase {
 
   /// Very slow rates (down to the recipe's minimum and below) give a valid header, never a trap.
   func testVerySlowFrameRatesWriteAValidHeader() throws {
-    let folder = try CodecTestSupport.temporaryFolder("slow-avi")
+    let folder = try makeTemporaryFolder("slow-avi")
     defer { try? FileManager.default.removeItem(at: folder) }
     for fps in [0.001, 0.0004, 0.5] {
       let url = folder.appendingPathComponent("slow.avi")

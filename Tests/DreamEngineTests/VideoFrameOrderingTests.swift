@@ -1,3 +1,4 @@
+import DreamTestSupport
 import DreamEngine
 import Foundation
 import XCTest
@@ -31,7 +32,7 @@ final class VideoFrameOrderingTests: XCTestCase {
   }
 
   func testSortedURLsAndFolderListing() throws {
-    let folder = try CodecTestSupport.temporaryFolder("order")
+    let folder = try makeTemporaryFolder("order")
     defer { try? FileManager.default.removeItem(at: folder) }
     for name in ["1000.jpg", "999.jpg", "0.png", "10.JPEG", ".hidden.png", "notes.txt", "998.jpg.partial"] {
       try Data([1]).write(to: folder.appendingPathComponent(name))

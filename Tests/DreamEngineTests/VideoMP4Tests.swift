@@ -1,3 +1,4 @@
+import DreamTestSupport
 import DreamEngine
 import Foundation
 import XCTest
@@ -8,7 +9,7 @@ final class VideoMP4Tests: XCTestCase {
   private var folder = URL(fileURLWithPath: "/")
 
   override func setUpWithError() throws {
-    folder = try CodecTestSupport.temporaryFolder("mp4")
+    folder = try makeTemporaryFolder("mp4")
   }
 
   override func tearDownWithError() throws {

@@ -1,3 +1,4 @@
+import DreamTestSupport
 import DreamEngine
 import Foundation
 import XCTest
@@ -35,25 +36,6 @@ enum CodecTestSupport {
     return image
   }
 
-  /// A fresh empty folder under the system temporary directory.
-  static func temporaryFolder(_ label: String) throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-      .appendingPathComponent("dream-run-tests-\(label)-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
-
-  /// The shared data folder (../shared beside the project root), if present.
-  static var sharedFolder: URL {
-    URL(fileURLWithPath: #filePath)
-      .deletingLastPathComponent()  // -> Tests/DreamEngineTests/Fixtures
-      .deletingLastPathComponent()  // -> Tests/DreamEngineTests
-      .deletingLastPathComponent()  // -> Tests
-      .deletingLastPathComponent()  // -> project root
-      .deletingLastPathComponent()  // -> the folder holding the project and shared/
-      .appendingPathComponent("shared")
-  }
-
   /// The largest absolute difference between two images' samples.
   static func maxDifference(_ a: RGBImage, _ b: RGBImage) -> Float {
     precondition(a.width == b.width && a.height == b.height, "maxDifference: sizes differ")
@@ -70,17 +52,8 @@ enum CodecTestSupport {
 
 /// Asserts that `body` throws exactly `expected` and that its message is `message` (when given).
 func assertCodecError(
-  _ expected: ImageCodecError, message: String? = nil,
-  file: StaticString = #filePath, line: UInt = #line,
+  _ expected: ImageCodecError, message: String? = nil, file: StaticString = #filePath, line: UInt = #line,
   _ body: () throws -> Void
 ) {
-  do {
-    try body()
-    XCTFail("expected \(expected), but nothing was thrown", file: file, line: line)
-  } catch let error as ImageCodecError {
-    XCTAssertEqual(error, expected, file: file, line: line)
-    if let message { XCTAssertEqual(error.description, message, file: file, line: line) }
-  } catch {
-    XCTFail("expected \(expected), got \(error)", file: file, line: line)
-  }
+  assertThrows(expected, message: message, file: file, line: line, body)
 }

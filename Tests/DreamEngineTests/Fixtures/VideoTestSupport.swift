@@ -1,3 +1,4 @@
+import DreamTestSupport
 import DreamEngine
 import Foundation
 import XCTest
@@ -141,17 +142,8 @@ enum VideoTestSupport {
 
 /// Asserts that `body` throws exactly `expected` with `message` (when given).
 func assertVideoError(
-  _ expected: VideoError, message: String? = nil,
-  file: StaticString = #filePath, line: UInt = #line,
+  _ expected: VideoError, message: String? = nil, file: StaticString = #filePath, line: UInt = #line,
   _ body: () throws -> Void
 ) {
-  do {
-    try body()
-    XCTFail("expected \(expected), but nothing was thrown", file: file, line: line)
-  } catch let error as VideoError {
-    XCTAssertEqual(error, expected, file: file, line: line)
-    if let message { XCTAssertEqual(error.description, message, file: file, line: line) }
-  } catch {
-    XCTFail("expected \(expected), got \(error)", file: file, line: line)
-  }
+  assertThrows(expected, message: message, file: file, line: line, body)
 }

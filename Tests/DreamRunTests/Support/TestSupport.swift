@@ -1,4 +1,5 @@
 import DreamEngine
+import DreamTestSupport
 import Foundation
 import XCTest
 
@@ -10,38 +11,16 @@ import XCTest
 
 /// Paths, temporary folders, recipes and a runner for the built `dream-run` binary.
 enum TestSupport {
-  /// The package root (three levels above this file).
-  static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-  /// `$DREAM_MODELS`, else `../shared/models` beside the package root.
-  static var modelsFolder: URL {
-    if let path = ProcessInfo.processInfo.environment["DREAM_MODELS"], !path.isEmpty {
-      return URL(fileURLWithPath: path)
-    }
-    return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/models")
-  }
+  static var packageRoot: URL { TestPaths.packageRoot }
 
   /// googlenet.pb, or an XCTSkip saying where it was looked for.
-  static func googlenet() throws -> String {
-    let url = modelsFolder.appendingPathComponent("googlenet.pb")
-    guard FileManager.default.fileExists(atPath: url.path) else {
-      throw XCTSkip("googlenet.pb not found at \(url.path); set DREAM_MODELS to the folder holding it")
-    }
-    return url.path
-  }
+  static func googlenet() throws -> String { try TestPaths.model("googlenet.pb").path }
 
   /// The small committed input image of the golden recipes (64x48).
   static var tinyInput: URL { packageRoot.appendingPathComponent("golden/inputs/chelsea-64x48.png") }
 
   /// A fresh empty folder under the system's temporary folder.
-  static func temporaryFolder(_ name: String = #function) throws -> URL {
-    let safe = name.filter { $0.isLetter || $0.isNumber }
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "dream-run-tests-\(safe)-\(UUID().uuidString.prefix(8))", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-  }
+  static func temporaryFolder(_ name: String = #function) throws -> URL { try makeTemporaryFolder(name) }
 
   /// Writes `text` as `name` in `folder`, with the tiny input copied beside it as `input.png`.
   @discardableResult

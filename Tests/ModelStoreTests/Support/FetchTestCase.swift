@@ -1,3 +1,4 @@
+import DreamTestSupport
 import Foundation
 import ModelStore
 import XCTest
@@ -23,7 +24,7 @@ class FetchTestCase: XCTestCase {
   var cache: ModelCache!
 
   override func setUpWithError() throws {
-    directory = try Fixtures.temporaryDirectory()
+    directory = try makeTemporaryFolder("ModelStoreTests")
     server = try TestHTTPServer()
     payload = Fixtures.payload()
     archive = try Fixtures.archive(member: "nets/testnet.pb", payload: payload)
@@ -70,14 +71,7 @@ class FetchTestCase: XCTestCase {
   func expectFetchError(
     file: StaticString = #filePath, line: UInt = #line, _ body: () throws -> Void
   ) -> ModelFetchError? {
-    do {
-      try body()
-      XCTFail("expected a ModelFetchError", file: file, line: line)
-    } catch let error as ModelFetchError {
-      return error
-    } catch {
-      XCTFail("expected a ModelFetchError, got \(error)", file: file, line: line)
-    }
-    return nil
+    thrownError(ModelFetchError.self, file: file, line: line, body)
   }
+
 }

@@ -51,14 +51,6 @@ enum Fixtures {
       description: "test network", licence: "none")
   }
 
-  /// A fresh empty directory under the temporary directory.
-  static func temporaryDirectory() throws -> URL {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("ModelStoreTests-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return directory
-  }
-
   enum FixtureError: Error {
     case noArchiveData
   }

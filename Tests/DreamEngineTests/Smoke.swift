@@ -1,3 +1,0 @@
-import XCTest
-import DreamEngine
-final class DreamEngineSmokeTests: XCTestCase { func testBuilds() {} }
