@@ -48,7 +48,22 @@ final class OpGradientTests: XCTestCase {
     return Tensor(shape: shape, values: values)
   }
 
-  func testConv2DGradients() {
+  /// Every op kind a network can hold is checked against finite differences. The switch is
+  /// exhaustive: a new op kind does not compile until its check is added here.
+  func testEveryOpKindMatchesFiniteDifferences() {
+    for kind in OpKind.allCases {
+      switch kind {
+      case .conv: checkConv2DGradients()
+      case .pool: checkPoolGradients()
+      case .lrn: checkLRNGradients()
+      case .affine: checkAffineGradient()
+      case .biasRelu: checkBiasReluGradient()
+      case .concat: checkConcatGradient()
+      }
+    }
+  }
+
+  private func checkConv2DGradients() {
     var rng = TestRandom(seed: 1)
     let cases: [(Int, Int, Int, Int, Padding, Bool)] = [
       (3, 3, 1, 1, .same, true), (3, 3, 2, 2, .same, false), (3, 3, 2, 2, .valid, true),
@@ -97,7 +112,7 @@ final class OpGradientTests: XCTestCase {
     }
   }
 
-  func testPoolGradients() {
+  private func checkPoolGradients() {
     for kind in [Pool.Kind.max, .average] {
       for (k, s, padding) in [(3, 2, Padding.same), (3, 2, .valid), (3, 1, .same), (2, 2, .valid)] {
         let pool = Pool(kind: kind, kernelH: k, kernelW: k, strideH: s, strideW: s, padding: padding)
@@ -129,7 +144,7 @@ final class OpGradientTests: XCTestCase {
     XCTAssertEqual(pool.forward(x).values, [-2])
   }
 
-  func testLRNGradients() {
+  private func checkLRNGradients() {
     var rng = TestRandom(seed: 3)
     for lrn in [
       LRN(depthRadius: 2, bias: 2, alpha: 0.1, beta: 0.5),
@@ -142,18 +157,27 @@ final class OpGradientTests: XCTestCase {
     }
   }
 
-  func testElementwiseAndConcatGradients() {
+  private func checkAffineGradient() {
     var rng = TestRandom(seed: 4)
     let x = rng.tensor(TensorShape(height: 4, width: 5, channels: 3))
-    let affine = Affine(scale: [0.5, -2, 3], shift: [1, 2, 3])
     checkGradient(
-      "affine", x: x, forward: { affine.forward($0) }, backward: { _, _, dy in affine.backward(dy: dy) })
+      "affine", x: x, forward: { Self.affine.forward($0) },
+      backward: { _, _, dy in Self.affine.backward(dy: dy) })
+  }
+
+  private func checkBiasReluGradient() {
     let biasRelu = BiasRelu(bias: FloatBuffer([0.125, -0.225, 0.325]), relu: true)  // x + b stays 0.025 off 0
     checkGradient(
-      "bias+relu", x: distinctInput(x.shape, seed: 9), forward: { biasRelu.forward($0) },
-      backward: { _, y, dy in biasRelu.backward(y: y, dy: dy) })
-    // Concat of x with a function of x: the gradients of both parts must add up.
+      "bias+relu", x: distinctInput(TensorShape(height: 4, width: 5, channels: 3), seed: 9),
+      forward: { biasRelu.forward($0) }, backward: { _, y, dy in biasRelu.backward(y: y, dy: dy) })
+  }
+
+  /// Concat of x with a function of x: the gradients of both parts must add up.
+  private func checkConcatGradient() {
+    var rng = TestRandom(seed: 4)
+    let x = rng.tensor(TensorShape(height: 4, width: 5, channels: 3))
     let concat = Concat()
+    let affine = Self.affine
     let forward: (Tensor) -> Tensor = { x in concat.forward([x, affine.forward(x)]) }
     checkGradient(
       "concat", x: x, forward: forward,
@@ -163,4 +187,6 @@ final class OpGradientTests: XCTestCase {
         return Tensor(shape: x.shape, values: zip(parts[0].values, viaAffine).map { $0 + $1 })
       })
   }
+
+  private static let affine = Affine(scale: [0.5, -2, 3], shift: [1, 2, 3])
 }

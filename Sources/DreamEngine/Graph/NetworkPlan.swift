@@ -12,6 +12,19 @@ struct NetworkPlan: Sendable {
     case lrn(LRN)
     case concat(Concat)
     case affine(Affine)
+
+    /// The op's kind (exhaustive: a new op needs a new ``OpKind``, which in turn needs its
+    /// gradient test in OpGradientTests).
+    var kind: OpKind {
+      switch self {
+      case .conv: return .conv
+      case .biasRelu: return .biasRelu
+      case .pool: return .pool
+      case .lrn: return .lrn
+      case .concat: return .concat
+      case .affine: return .affine
+      }
+    }
   }
 
   struct Step: Sendable {
@@ -182,4 +195,10 @@ struct NetworkPlan: Sendable {
     }
     return lo
   }
+}
+
+/// The kinds of op a compiled network runs, forward and backward. Each has a finite-difference
+/// gradient test, enforced by an exhaustive switch over `allCases` in the tests.
+public enum OpKind: String, CaseIterable, Sendable {
+  case conv, biasRelu, pool, lrn, concat, affine
 }
