@@ -1,4 +1,5 @@
 import Foundation
+import ModelStore
 
 #if canImport(Glibc)
   import Glibc

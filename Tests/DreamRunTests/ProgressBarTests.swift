@@ -1,5 +1,5 @@
 import Foundation
-import ModelStore
+import DreamRun
 import XCTest
 
 /// The text progress bar: rendering and when it draws.
