@@ -61,9 +61,10 @@ public struct ExecutionPlan: Sendable {
   public static func size(of recipe: Recipe) -> (frames: Int, nodes: Int) {
     let frames = recipe.frames.value
     guard frames > 2 else { return (frames, ExecutionPlan(recipe: recipe).nodes.count) }
-    let firstTwo = ExecutionPlan(recipe: recipe, frameLimit: 2)
-    let perFrame = firstTwo.nodes.filter { $0.frame == 1 }.count
-    return (frames, firstTwo.nodes.count + (frames - 2) * perFrame + recipe.videos.count)
+    var firstTwo = PlanBuilder(recipe: recipe, frameLimit: 2, countOnly: true)
+    firstTwo.build()
+    let perFrame = firstTwo.nodesPerFrame[1] ?? 0
+    return (frames, firstTwo.count + (frames - 2) * perFrame + recipe.videos.count)
   }
 
   /// The node with `id`, if any.
@@ -95,9 +96,15 @@ struct PlanBuilder {
   private var saveNodes: [Int: [Int]] = [:]
   private let frameWidth: Int
   private let framesBuilt: Int
+  /// Only count nodes (``count``, ``nodesPerFrame``), making none: what ``ExecutionPlan/size(of:)``
+  /// needs, without the parameter strings that dominate building a node.
+  private let countOnly: Bool
+  private(set) var count = 0
+  private(set) var nodesPerFrame: [Int: Int] = [:]
 
-  init(recipe: Recipe, frameLimit: Int? = nil) {
+  init(recipe: Recipe, frameLimit: Int? = nil, countOnly: Bool = false) {
     self.recipe = recipe
+    self.countOnly = countOnly
     self.frameWidth = String(max(0, recipe.frames.value - 1)).count
     self.framesBuilt = max(0, min(recipe.frames.value, frameLimit ?? recipe.frames.value))
   }
@@ -191,6 +198,9 @@ struct PlanBuilder {
     location: SourceLocation, inputs: [Int]
   ) -> Int {
     precondition(operation.kind == written.kind, "written and resolved operations differ in kind")
+    count += 1
+    if let frame { nodesPerFrame[frame, default: 0] += 1 }
+    if countOnly { return count - 1 }
     let index = nodes.count
     let parameters = operation.kind.rawValue + written.canonicalValue.rendered
     nodes.append(
