@@ -22,6 +22,28 @@ final class ResourceBoundTests: XCTestCase {
       result.stdout)
   }
 
+  /// A 1 MB recipe of keyframed dreams and zooms over a million frames (16 billion plan nodes)
+  /// validates under a 1.5 GB address-space limit: each step is checked around its keyframes.
+  func testAMegabyteOfKeyframedStepsValidatesWithinBounds() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var text = "model: inception5h\nframes: 1000000\nsize: [64, 64]\nsteps:\n  - load: input.png\n"
+    var step = 0
+    while text.utf8.count < 1_000_000 {
+      text +=
+        "  - dream: {layer: {0: \(step % 8), 999999: \((step + 3) % 8)}, iterations: {0: 1, 500000: 3}, tile: 64}\n"
+      text += "  - zoom: {factor: {0: 1.01, 999999: 1.02}}\n"
+      step += 1
+    }
+    try TestSupport.writeRecipe(text + "  - save: o/{frame}.png\n", in: folder)
+    let binary = try TestSupport.binary().path
+    let result = try TestSupport.runShell(
+      "ulimit -v 1500000; exec '\(binary)' validate recipe.yaml --model '\(model)'", in: folder)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertTrue(result.stdout.hasPrefix("recipe.yaml: ok (1000000 frames, "), result.stdout)
+  }
+
   /// A keyframed zoom that goes wrong only between two far-apart keyframes of a long recipe is still
   /// found, with the first frame where it happens.
   func testAProblemBetweenKeyframesIsFoundWithItsFrame() throws {
