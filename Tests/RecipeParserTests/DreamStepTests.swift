@@ -17,24 +17,20 @@ final class DreamStepTests: XCTestCase {
     XCTAssertNil(step.terms[0].channels)
     XCTAssertEqual(step.objective.value, .meanSquare)
     XCTAssertNil(step.preset)
-    guard case .classic(let settings) = step.algorithm else { return XCTFail("classic expected") }
-    XCTAssertEqual(settings.iterations.firstValue, 10)
-    XCTAssertEqual(settings.step.firstValue, 3.0)
-    XCTAssertEqual(settings.rescale.firstValue, 0.7)
-    XCTAssertEqual(settings.repeats.firstValue, 4)
-    XCTAssertEqual(settings.blend.firstValue, 0.2)
-    XCTAssertEqual(settings.tile.firstValue, 400)
-    XCTAssertEqual(settings.blur.value, .twoD)
-    XCTAssertEqual(settings.quantizeOctaves.value, false)
+    XCTAssertEqual(step.algorithm.name, .classic)
+    XCTAssertEqual(
+      step.algorithm.numbers.mapValues(\.firstValue),
+      ["iterations": 10, "step": 3.0, "rescale": 0.7, "repeats": 4, "blend": 0.2, "tile": 400])
+    XCTAssertEqual(step.algorithm.blur?.value, .twoD)
+    XCTAssertEqual(step.algorithm.quantizeOctaves?.value, false)
   }
 
   func testSeedPresetChangesBlurAndQuantisationAndExplicitKeysWin() throws {
     let step = try dream("      preset: seed\n      layer: 3\n      iterations: 20\n      blur: 2d\n")
     XCTAssertEqual(step.preset?.value, .seed)
-    guard case .classic(let settings) = step.algorithm else { return XCTFail("classic expected") }
-    XCTAssertEqual(settings.iterations.firstValue, 20)
-    XCTAssertEqual(settings.blur.value, .twoD)
-    XCTAssertEqual(settings.quantizeOctaves.value, true)
+    XCTAssertEqual(step.algorithm.numbers["iterations"]?.firstValue, 20)
+    XCTAssertEqual(step.algorithm.blur?.value, .twoD)
+    XCTAssertEqual(step.algorithm.quantizeOctaves?.value, true)
     let preset = try dream("      {preset: seed, layer: 3}\n").algorithm
     let spelled = try dream(
       "      {layer: 3, blur: 3d, quantize-octaves: true, iterations: 10, step: 3, rescale: 0.7, repeats: 4, "
@@ -45,24 +41,19 @@ final class DreamStepTests: XCTestCase {
 
   /// The settings' values without their locations.
   private func values(_ algorithm: AlgorithmSettings) -> String {
-    guard case .classic(let c) = algorithm else { return "octaves" }
-    let numbers: [Double] = [
-      Double(c.iterations.firstValue), c.step.firstValue, c.rescale.firstValue, Double(c.repeats.firstValue),
-      c.blend.firstValue, Double(c.tile.firstValue),
-    ]
-    return "\(numbers) \(c.blur.value) \(c.quantizeOctaves.value)"
+    let numbers = algorithm.numbers.mapValues(\.firstValue).sorted { $0.key < $1.key }
+    return "\(algorithm.name) \(numbers) \(String(describing: algorithm.blur?.value)) "
+      + String(describing: algorithm.quantizeOctaves?.value)
   }
 
   func testOctaveDefaults() throws {
     let step = try dream("      layer: 7\n      algorithm: octaves\n      objective: mean\n")
     XCTAssertEqual(step.objective.value, .mean)
-    guard case .octaves(let settings) = step.algorithm else { return XCTFail("octaves expected") }
-    XCTAssertEqual(settings.octaves.firstValue, 4)
-    XCTAssertEqual(settings.octaveScale.firstValue, 1.4)
-    XCTAssertEqual(settings.iterations.firstValue, 10)
-    XCTAssertEqual(settings.step.firstValue, 1.5)
-    XCTAssertEqual(settings.jitter.firstValue, 32)
-    XCTAssertEqual(settings.tile.firstValue, 400)
+    XCTAssertEqual(step.algorithm.name, .octaves)
+    XCTAssertEqual(
+      step.algorithm.numbers.mapValues(\.firstValue),
+      ["octaves": 4, "octave-scale": 1.4, "iterations": 10, "step": 1.5, "jitter": 32, "tile": 400])
+    XCTAssertNil(step.algorithm.blur)
   }
 
   func testMultiLayerObjectiveAndChannels() throws {

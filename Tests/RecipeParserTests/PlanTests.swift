@@ -136,10 +136,7 @@ final class PlanTests: XCTestCase {
       dreams.map(\.terms[0].layer),
       Array(repeating: .index(3), count: 5) + Array(repeating: .name("mixed4c"), count: 6))
     XCTAssertEqual(dreams.map(\.frame), Array(0...10))
-    let iterations = dreams.map { dream -> Int in
-      if case .classic(let classic) = dream.algorithm { return classic.iterations }
-      return -1
-    }
+    let iterations = dreams.map { $0.algorithm.integer("iterations") }
     XCTAssertEqual(iterations, [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
   }
 

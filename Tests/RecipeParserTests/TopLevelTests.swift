@@ -241,9 +241,9 @@ final class TopLevelTests: XCTestCase {
             iterations: 8
       """)
     let second = parsed.dreamSteps[1].dream
-    guard case .classic(let settings) = second.algorithm else { return XCTFail("expected classic") }
-    XCTAssertEqual(settings.iterations.firstValue, 8)
-    XCTAssertEqual(settings.step.firstValue, 2.0)
+    XCTAssertEqual(second.algorithm.name, .classic)
+    XCTAssertEqual(second.algorithm.numbers["iterations"]?.firstValue, 8)
+    XCTAssertEqual(second.algorithm.numbers["step"]?.firstValue, 2.0)
     XCTAssertEqual(second.terms[0].layer.firstValue, .index(3))
   }
 

@@ -25,25 +25,27 @@ enum EngineMapping {
     return Objective(terms: terms)
   }
 
-  /// The engine algorithm and parameters of a dream node.
+  /// The engine algorithm and parameters of a dream node (settings read by their schema keys).
   static func algorithm(for dream: ResolvedDream) -> DreamAlgorithm {
-    switch dream.algorithm {
-    case .classic(let c):
+    let a = dream.algorithm
+    switch a.name {
+    case .classic:
       let smoothing: GradientSmoothing
-      switch c.blur {
+      switch a.blur ?? .twoD {
       case .twoD: smoothing = .spatial
       case .threeD: smoothing = .volumetric
       }
       return .classic(
         ClassicDreamParameters(
-          iterations: c.iterations, stepSize: Float(c.step), tileSize: c.tile, repeats: c.repeats,
-          rescaleFactor: c.rescale, blend: Float(c.blend), smoothing: smoothing,
-          quantizeOctaves: c.quantizeOctaves))
-    case .octaves(let o):
+          iterations: a.integer("iterations"), stepSize: Float(a.number("step")), tileSize: a.integer("tile"),
+          repeats: a.integer("repeats"), rescaleFactor: a.number("rescale"), blend: Float(a.number("blend")),
+          smoothing: smoothing, quantizeOctaves: a.quantizeOctaves ?? false))
+    case .octaves:
       return .octave(
         OctaveDreamParameters(
-          iterations: o.iterations, stepSize: Float(o.step), octaves: o.octaves, octaveScale: o.octaveScale,
-          jitter: o.jitter, tileSize: o.tile))
+          iterations: a.integer("iterations"), stepSize: Float(a.number("step")),
+          octaves: a.integer("octaves"),
+          octaveScale: a.number("octave-scale"), jitter: a.integer("jitter"), tileSize: a.integer("tile")))
     }
   }
 

@@ -34,55 +34,25 @@ public enum BlurMode: String, CaseIterable, Sendable {
   case twoD = "2d"
 }
 
-/// The dream algorithm with its settings.
-public enum AlgorithmSettings: Sendable, Equatable {
-  /// The seed's recursive optimisation (downscale by `rescale`, `repeats` times; blend back).
-  case classic(ClassicSettings)
-  /// Octave pyramid with detail re-injection and random jitter (google/deepdream style).
-  case octaves(OctaveSettings)
+/// The dream algorithm with its settings; every number may be keyframed.
+public struct AlgorithmSettings: Sendable, Equatable {
+  public let name: DreamAlgorithmName
+  /// Every numeric setting the algorithm takes (``DreamSchema/parameters(for:)``), written or
+  /// defaulted, by key.
+  public let numbers: [String: ParameterSchedule]
+  /// Classic only (nil for octaves): gradient smoothing (default `2d`; the seed preset uses `3d`).
+  public let blur: Located<BlurMode>?
+  /// Classic only: whether every downscaled/upscaled octave goes through 8 bits by truncation (the
+  /// seed's; default false).
+  public let quantizeOctaves: Located<Bool>?
 
-  /// `classic` or `octaves`.
-  public var name: String {
-    switch self {
-    case .classic: return "classic"
-    case .octaves: return "octaves"
-    }
+  public init(
+    name: DreamAlgorithmName, numbers: [String: ParameterSchedule], blur: Located<BlurMode>? = nil,
+    quantizeOctaves: Located<Bool>? = nil
+  ) {
+    self.name = name
+    self.numbers = numbers
+    self.blur = blur
+    self.quantizeOctaves = quantizeOctaves
   }
-}
-
-/// Settings of the classic algorithm; every number may be keyframed.
-public struct ClassicSettings: Sendable, Equatable {
-  /// Gradient steps per scale (>= 0; default 10).
-  public let iterations: Schedule<Int>
-  /// Step size, in units of the gradient's standard deviation (>= 0; default 3.0).
-  public let step: Schedule<Double>
-  /// Downscale factor per repeat, strictly between 0 and 1 (default 0.7).
-  public let rescale: Schedule<Double>
-  /// Number of downscaled passes (>= 0; default 4).
-  public let repeats: Schedule<Int>
-  /// Weight of the original image when blending back an upscaled pass, 0...1 (default 0.2).
-  public let blend: Schedule<Double>
-  /// Tile side in pixels for the tiled gradient (>= 32; default 400).
-  public let tile: Schedule<Int>
-  /// Gradient smoothing (default `2d`; the seed preset uses `3d`).
-  public let blur: Located<BlurMode>
-  /// Whether every downscaled/upscaled octave goes through 8 bits by truncation (the seed's;
-  /// default false).
-  public let quantizeOctaves: Located<Bool>
-}
-
-/// Settings of the octave algorithm; every number may be keyframed.
-public struct OctaveSettings: Sendable, Equatable {
-  /// Number of octaves (>= 1; default 4).
-  public let octaves: Schedule<Int>
-  /// Scale between octaves (> 1; default 1.4).
-  public let octaveScale: Schedule<Double>
-  /// Gradient steps per octave (>= 0; default 10).
-  public let iterations: Schedule<Int>
-  /// Step size, normalised by the mean absolute gradient (>= 0; default 1.5).
-  public let step: Schedule<Double>
-  /// Maximum random shift in pixels per step (>= 0; default 32).
-  public let jitter: Schedule<Int>
-  /// Tile side in pixels for the tiled gradient (>= 32; default 400).
-  public let tile: Schedule<Int>
 }

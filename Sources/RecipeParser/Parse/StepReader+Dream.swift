@@ -1,23 +1,16 @@
 import DreamVocabulary
 internal import Yams
 
-/// The algorithm names accepted by `algorithm:`.
-enum DreamAlgorithmName: String, CaseIterable {
-  case classic
-  case octaves
-}
-
 extension StepReader {
-  static let dreamCommonKeys = [
-    "layer", "channels", "objective", "algorithm", "preset", "iterations", "step", "tile",
+  /// The keys of a dream step that are not in ``DreamSchema``.
+  static let dreamOtherKeys = [
+    "layer", "channels", "objective", "algorithm", "preset", "blur", "quantize-octaves",
   ]
-  static let classicKeys = ["rescale", "repeats", "blend", "blur", "quantize-octaves"]
-  static let octaveKeys = ["octaves", "octave-scale", "jitter"]
-  /// Smallest accepted tile side, in pixels.
-  static let minimumTile = 32
+  /// The non-numeric keys only the classic algorithm takes.
+  static let classicOnlyKeys = ["blur", "quantize-octaves"]
 
   func dream(_ node: Node, at location: SourceLocation) -> DreamStep? {
-    let allowed = Self.dreamCommonKeys + Self.classicKeys + Self.octaveKeys
+    let allowed = Self.dreamOtherKeys + DreamSchema.parameters.map(\.key)
     guard let fields = reader.fields(of: node, stage: "dream", allowed: allowed) else { return nil }
     var valid = true
     let preset = fields["preset"].flatMap { reader.choice($0, "dream", "preset", as: DreamPreset.self) }
@@ -34,14 +27,14 @@ extension StepReader {
           + "'algorithm: \(written.value.rawValue)'", at: written.location)
       valid = false
     }
-    let foreign: [String]
-    switch algorithm {
-    case .classic: foreign = Self.octaveKeys
-    case .octaves: foreign = Self.classicKeys
+    // Keys another algorithm takes and this one does not.
+    var owners: [(key: String, owners: [DreamAlgorithmName])] = DreamSchema.parameters.map {
+      ($0.key, DreamAlgorithmName.allCases.filter(Set($0.defaults.keys).contains))
     }
-    for key in foreign {
+    owners += Self.classicOnlyKeys.map { ($0, [.classic]) }
+    for (key, takers) in owners where !takers.contains(algorithm) {
       guard let keyNode = fields.keyNode(key) else { continue }
-      let owner = algorithm == .classic ? "octaves" : "classic"
+      let owner = takers.map(\.rawValue).joined(separator: ", ")
       reader.error(
         "dream", "'\(key)' belongs to the \(owner) algorithm; this step uses '\(algorithm.rawValue)'",
         at: keyNode)
@@ -52,76 +45,64 @@ extension StepReader {
     let objective =
       fields["objective"].map { reader.choice($0, "dream", "objective", as: DreamObjective.self) }
       ?? Located(.meanSquare, at: fields.location)
-    let settings: AlgorithmSettings?
-    switch algorithm {
-    case .classic: settings = classic(fields, preset: preset?.value).map(AlgorithmSettings.classic)
-    case .octaves: settings = octaves(fields).map(AlgorithmSettings.octaves)
-    }
+    let settings = settings(fields, algorithm: algorithm, preset: preset?.value)
     guard valid, let terms, let objective, let settings else { return nil }
     return DreamStep(terms: terms, objective: objective, algorithm: settings, preset: preset)
   }
 
   // MARK: Algorithms
 
-  private func classic(_ fields: Fields, preset: DreamPreset?) -> ClassicSettings? {
+  /// Every numeric setting the algorithm takes, from the schema (written, else its default), and
+  /// for the classic algorithm the blur and octave quantisation (the seed preset's defaults
+  /// differ).
+  private func settings(_ fields: Fields, algorithm: DreamAlgorithmName, preset: DreamPreset?)
+    -> AlgorithmSettings?
+  {
+    var numbers: [String: ParameterSchedule] = [:]
+    var valid = true
+    for parameter in DreamSchema.parameters(for: algorithm) {
+      guard let schedule = numeric(fields, parameter, default: parameter.defaults[algorithm] ?? 0) else {
+        valid = false
+        continue
+      }
+      numbers[parameter.key] = schedule
+    }
+    guard algorithm == .classic else {
+      return valid ? AlgorithmSettings(name: algorithm, numbers: numbers) : nil
+    }
     let seedLike = preset == .seed
-    let iterations = intParameter(fields, "iterations", default: 10, "must not be negative") { $0 >= 0 }
-    let step = numberParameter(fields, "step", default: 3.0, "must not be negative") { $0 >= 0 }
-    let rescale = numberParameter(fields, "rescale", default: 0.7, "must be between 0 and 1 (both excluded)")
-    {
-      $0 > 0 && $0 < 1
-    }
-    // Each repeat or octave is a smaller copy of the frame; 64 is far past the point where one pixel is left.
-    let repeats = intParameter(fields, "repeats", default: 4, "must be 0...64") { $0 >= 0 && $0 <= 64 }
-    let blend = numberParameter(fields, "blend", default: 0.2, "must be between 0 and 1") {
-      $0 >= 0 && $0 <= 1
-    }
-    let tile = tileParameter(fields)
     let blur =
       fields["blur"].map { reader.choice($0, "dream", "blur", as: BlurMode.self) }
       ?? Located(seedLike ? .threeD : .twoD, at: fields.location)
     let quantize =
       fields["quantize-octaves"].map { reader.bool($0, "dream", "quantize-octaves") }
       ?? Located(seedLike, at: fields.location)
-    guard let iterations, let step, let rescale, let repeats, let blend, let tile, let blur, let quantize
-    else { return nil }
-    return ClassicSettings(
-      iterations: iterations, step: step, rescale: rescale, repeats: repeats, blend: blend, tile: tile,
-      blur: blur, quantizeOctaves: quantize)
+    guard valid, let blur, let quantize else { return nil }
+    return AlgorithmSettings(name: algorithm, numbers: numbers, blur: blur, quantizeOctaves: quantize)
   }
 
-  private func octaves(_ fields: Fields) -> OctaveSettings? {
-    let octaves = intParameter(fields, "octaves", default: 4, "must be 1...64") { $0 >= 1 && $0 <= 64 }
-    let scale = numberParameter(fields, "octave-scale", default: 1.4, "must be greater than 1") { $0 > 1 }
-    let iterations = intParameter(fields, "iterations", default: 10, "must not be negative") { $0 >= 0 }
-    let step = numberParameter(fields, "step", default: 1.5, "must not be negative") { $0 >= 0 }
-    let jitter = intParameter(fields, "jitter", default: 32, "must not be negative") { $0 >= 0 }
-    let tile = tileParameter(fields)
-    guard let octaves, let scale, let iterations, let step, let jitter, let tile else { return nil }
-    return OctaveSettings(
-      octaves: octaves, octaveScale: scale, iterations: iterations, step: step, jitter: jitter, tile: tile)
-  }
-
-  private func tileParameter(_ fields: Fields) -> Schedule<Int>? {
-    intParameter(fields, "tile", default: 400, "must be at least \(Self.minimumTile) pixels") {
-      $0 >= Self.minimumTile
+  /// One numeric setting: its schedule as written (every keyframe checked against the range), or
+  /// the default as a constant.
+  private func numeric(_ fields: Fields, _ parameter: DreamParameter, default value: Double)
+    -> ParameterSchedule?
+  {
+    let key = parameter.key
+    switch parameter.kind {
+    case .integer:
+      guard let node = fields[key] else {
+        return .integer(Schedule(constant: Int(value), at: fields.location))
+      }
+      return reader.checked(
+        reader.intSchedule(node, "dream", key, frames: context.frames), "dream", key, parameter.expectation
+      ) { parameter.isValid(Double($0)) }.map(ParameterSchedule.integer)
+    case .number:
+      guard let node = fields[key] else { return .number(Schedule(constant: value, at: fields.location)) }
+      return reader.checked(
+        reader.numberSchedule(node, "dream", key, frames: context.frames), "dream", key,
+        parameter.expectation,
+        parameter.isValid
+      ).map(ParameterSchedule.number)
     }
-  }
-
-  private func intParameter(
-    _ fields: Fields, _ key: String, default value: Int, _ expectation: String, _ isValid: (Int) -> Bool
-  ) -> Schedule<Int>? {
-    guard let node = fields[key] else { return Schedule(constant: value, at: fields.location) }
-    return reader.checked(
-      reader.intSchedule(node, "dream", key, frames: context.frames), "dream", key, expectation, isValid)
-  }
-
-  private func numberParameter(
-    _ fields: Fields, _ key: String, default value: Double, _ expectation: String, _ isValid: (Double) -> Bool
-  ) -> Schedule<Double>? {
-    guard let node = fields[key] else { return Schedule(constant: value, at: fields.location) }
-    return reader.checked(
-      reader.numberSchedule(node, "dream", key, frames: context.frames), "dream", key, expectation, isValid)
   }
 
   // MARK: Layers

@@ -130,26 +130,10 @@ extension ResolvedDream {
           return .object(termFields)
         }),
     ]
-    switch algorithm {
-    case .classic(let classic):
-      fields["algorithm"] = .text("classic")
-      fields["iterations"] = .integer(classic.iterations)
-      fields["step"] = .number(classic.step)
-      fields["rescale"] = .number(classic.rescale)
-      fields["repeats"] = .integer(classic.repeats)
-      fields["blend"] = .number(classic.blend)
-      fields["tile"] = .integer(classic.tile)
-      fields["blur"] = .text(classic.blur.rawValue)
-      fields["quantize-octaves"] = .flag(classic.quantizeOctaves)
-    case .octaves(let octaves):
-      fields["algorithm"] = .text("octaves")
-      fields["octaves"] = .integer(octaves.octaves)
-      fields["octave-scale"] = .number(octaves.octaveScale)
-      fields["iterations"] = .integer(octaves.iterations)
-      fields["step"] = .number(octaves.step)
-      fields["jitter"] = .integer(octaves.jitter)
-      fields["tile"] = .integer(octaves.tile)
-    }
+    fields["algorithm"] = .text(algorithm.name.rawValue)
+    for (key, value) in algorithm.numbers { fields[key] = value.canonicalValue }
+    if let blur = algorithm.blur { fields["blur"] = .text(blur.rawValue) }
+    if let quantize = algorithm.quantizeOctaves { fields["quantize-octaves"] = .flag(quantize) }
     return .object(fields)
   }
 }

@@ -106,18 +106,8 @@ extension PipelineOperation {
     case .clip(let clip): return clip.low.keyframeFrames + clip.high.keyframeFrames
     case .quantize, .save: return [0]
     case .dream(let dream):
-      var frames = dream.terms.flatMap { $0.layer.keyframeFrames + $0.weight.keyframeFrames }
-      switch dream.algorithm {
-      case .classic(let settings):
-        frames += settings.iterations.keyframeFrames + settings.step.keyframeFrames
-        frames += settings.rescale.keyframeFrames + settings.repeats.keyframeFrames
-        frames += settings.blend.keyframeFrames + settings.tile.keyframeFrames
-      case .octaves(let settings):
-        frames += settings.octaves.keyframeFrames + settings.octaveScale.keyframeFrames
-        frames += settings.iterations.keyframeFrames + settings.step.keyframeFrames
-        frames += settings.jitter.keyframeFrames + settings.tile.keyframeFrames
-      }
-      return frames
+      return dream.terms.flatMap { $0.layer.keyframeFrames + $0.weight.keyframeFrames }
+        + dream.algorithm.numbers.values.flatMap(\.keyframeFrames)
     }
   }
 }

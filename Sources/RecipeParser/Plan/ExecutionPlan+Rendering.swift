@@ -129,13 +129,16 @@ extension ResolvedDream {
       return text
     }
     let head = (terms.count == 1 ? "layer " : "layers ") + layers.joined(separator: "+")
-    switch algorithm {
-    case .classic(let c):
-      return "\(head), classic \(c.iterations) it, step \(CanonicalNumber.short(c.step)), "
-        + "rescale \(CanonicalNumber.short(c.rescale)) x\(c.repeats), blend \(CanonicalNumber.short(c.blend))"
-    case .octaves(let o):
-      return "\(head), octaves \(o.octaves)x\(CanonicalNumber.short(o.octaveScale)), \(o.iterations) it, "
-        + "step \(CanonicalNumber.short(o.step)), jitter \(o.jitter)"
+    let a = algorithm
+    switch a.name {
+    case .classic:
+      return
+        "\(head), classic \(a.integer("iterations")) it, step \(CanonicalNumber.short(a.number("step"))), "
+        + "rescale \(CanonicalNumber.short(a.number("rescale"))) x\(a.integer("repeats")), "
+        + "blend \(CanonicalNumber.short(a.number("blend")))"
+    case .octaves:
+      return "\(head), octaves \(a.integer("octaves"))x\(CanonicalNumber.short(a.number("octave-scale"))), "
+        + "\(a.integer("iterations")) it, step \(CanonicalNumber.short(a.number("step"))), jitter \(a.integer("jitter"))"
     }
   }
 }

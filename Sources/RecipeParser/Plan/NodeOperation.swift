@@ -36,32 +36,31 @@ public struct ResolvedLayerTerm: Sendable, Hashable {
   public let channels: [Int]?
 }
 
-/// Classic-algorithm settings at a frame (see ``ClassicSettings``).
-public struct ResolvedClassic: Sendable, Hashable {
-  public let iterations: Int
-  public let step: Double
-  public let rescale: Double
-  public let repeats: Int
-  public let blend: Double
-  public let tile: Int
-  public let blur: BlurMode
-  public let quantizeOctaves: Bool
-}
+/// The algorithm of a dream node with its settings at the node's frame.
+public struct ResolvedAlgorithm: Sendable, Hashable {
+  public let name: DreamAlgorithmName
+  /// Every numeric setting by ``DreamParameter/key``.
+  public let numbers: [String: ParameterValue]
+  /// Classic only.
+  public let blur: BlurMode?
+  /// Classic only.
+  public let quantizeOctaves: Bool?
 
-/// Octave-algorithm settings at a frame (see ``OctaveSettings``).
-public struct ResolvedOctaves: Sendable, Hashable {
-  public let octaves: Int
-  public let octaveScale: Double
-  public let iterations: Int
-  public let step: Double
-  public let jitter: Int
-  public let tile: Int
-}
+  /// The integer setting `key` (a key the schema gives this algorithm as an integer).
+  public func integer(_ key: String) -> Int {
+    guard case .integer(let value) = numbers[key] else {
+      preconditionFailure("dream setting '\(key)' is not an integer of the \(name.rawValue) algorithm")
+    }
+    return value
+  }
 
-/// The algorithm of a dream node.
-public enum ResolvedAlgorithm: Sendable, Hashable {
-  case classic(ResolvedClassic)
-  case octaves(ResolvedOctaves)
+  /// The number setting `key` (a key the schema gives this algorithm as a number).
+  public func number(_ key: String) -> Double {
+    guard case .number(let value) = numbers[key] else {
+      preconditionFailure("dream setting '\(key)' is not a number of the \(name.rawValue) algorithm")
+    }
+    return value
+  }
 }
 
 /// A dream step at one frame. `seed` is the recipe's seed and `frame` the frame number: the engine

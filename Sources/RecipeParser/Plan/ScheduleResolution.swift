@@ -28,23 +28,10 @@ extension PlanBuilder {
         layer: term.layer.value(atFrame: frame), weight: term.weight.value(atFrame: frame),
         channels: term.channels?.value)
     }
-    let algorithm: ResolvedAlgorithm
-    switch dream.algorithm {
-    case .classic(let settings):
-      algorithm = .classic(
-        ResolvedClassic(
-          iterations: settings.iterations.value(atFrame: frame), step: settings.step.value(atFrame: frame),
-          rescale: settings.rescale.value(atFrame: frame), repeats: settings.repeats.value(atFrame: frame),
-          blend: settings.blend.value(atFrame: frame), tile: settings.tile.value(atFrame: frame),
-          blur: settings.blur.value, quantizeOctaves: settings.quantizeOctaves.value))
-    case .octaves(let settings):
-      algorithm = .octaves(
-        ResolvedOctaves(
-          octaves: settings.octaves.value(atFrame: frame),
-          octaveScale: settings.octaveScale.value(atFrame: frame),
-          iterations: settings.iterations.value(atFrame: frame), step: settings.step.value(atFrame: frame),
-          jitter: settings.jitter.value(atFrame: frame), tile: settings.tile.value(atFrame: frame)))
-    }
+    let settings = dream.algorithm
+    let algorithm = ResolvedAlgorithm(
+      name: settings.name, numbers: settings.numbers.mapValues { $0.value(atFrame: frame) },
+      blur: settings.blur?.value, quantizeOctaves: settings.quantizeOctaves?.value)
     return ResolvedDream(
       terms: terms, objective: dream.objective.value, algorithm: algorithm, seed: seed, frame: frame)
   }
