@@ -34,6 +34,8 @@ public final class Executor {
   private var state: RunState
   private var summary = RunSummary()
   private var lastFinishedFrame: Int?
+  /// Save nodes whose files were up to date when the run started.
+  private var upToDateSaves = Set<Int>()
   private let ops: ImageOps
 
   public init(
@@ -44,7 +46,7 @@ public final class Executor {
     self.reporter = reporter
     self.shouldStop = shouldStop
     self.interruptSignal = interruptSignal
-    self.state = RunState.load(from: run.context.stateFile)
+    self.state = RunState()  // read in execute(), under the run lock
     self.ops = ImageOps(threads: run.context.threads)
   }
 
@@ -67,15 +69,21 @@ public final class Executor {
     let frameCount = recipe.frames.value
     let limit = min(frameCount, context.options.frameLimit ?? frameCount)
     let nodesByFrame = Self.nodesByFrame(plan, frames: limit)
+    // Each save file is read and hashed once per run, here.
     let checker = OutputChecker(state: state)
     let force = context.options.force
     var needsWork = [Bool](repeating: false, count: limit)
     for frame in 0..<limit {
-      needsWork[frame] = nodesByFrame[frame].contains { index in
-        guard case .save(let path, _, _) = plan.nodes[index].operation else { return false }
-        return force
-          || checker.status(nodeID: plan.nodes[index].id, path: path, fingerprint: fingerprints[index])
-            != .upToDate
+      for index in nodesByFrame[frame] {
+        guard case .save(let path, _, _) = plan.nodes[index].operation else { continue }
+        if !force,
+          checker.status(nodeID: plan.nodes[index].id, path: path, fingerprint: fingerprints[index])
+            == .upToDate
+        {
+          upToDateSaves.insert(index)
+        } else {
+          needsWork[frame] = true
+        }
       }
     }
     let toRender = needsWork.filter { $0 }.count
@@ -150,7 +158,6 @@ public final class Executor {
     var current = start
     var wrote: [String] = []
     var rendered = false
-    let checker = OutputChecker(state: state)
     let dreamCount = nodes.filter { plan.nodes[$0].kind == .dream }.count
     var dreamIndex = 0
     for index in nodes {
@@ -175,10 +182,7 @@ public final class Executor {
         try requireFinite(current.image, node: node)
         rendered = true
       case .save(let path, let format, let quality):
-        let upToDate =
-          !context.options.force
-          && checker.status(nodeID: node.id, path: path, fingerprint: fingerprints[index]) == .upToDate
-        guard write, !upToDate else { continue }
+        guard write, !upToDateSaves.contains(index) else { continue }
         try save(
           current.image, node: node, path: path, format: EngineMapping.imageFormat(format, quality: quality))
         wrote.append(path)
