@@ -36,7 +36,7 @@ enum Output {
     switch error {
     case .recipe(let list):
       self.error(list.description + "\n" + list.summary)
-    case .usage, .runtime, .interrupted:
+    case .usage, .runtime, .runtimeAt, .interrupted:
       self.error(error.description)
     }
     return ExitCode(error.exitCode)

@@ -271,7 +271,7 @@ final class CLIErrorTests: XCTestCase {
     XCTAssertEqual(
       result.stderr,
       "recipe.yaml:8:5: error: steps 2, 3, 4 (frame 1): the image overflowed to infinity or NaN; "
-        + "use smaller values (e.g. tint, step, dream weights)\n")
+        + "use smaller values (e.g. tint, step, dream weights)\n  - zoom: {factor: 1.05}\n    ^\n")
     XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/01.png").path))
   }
 
@@ -306,7 +306,7 @@ final class CLIErrorTests: XCTestCase {
       (
         "huge.png",
         "recipe.yaml:7:5: error: load: the input image 'huge.png' is 3072 MB; dream-run reads images up to "
-          + "512 MB (a PNG or JPEG photo); resize it first"
+          + "512 MB (a PNG or JPEG photo); resize it first\n  - load: huge.png\n    ^"
       ),
       ("fake.png", "fake.png: not a PNG or JPEG image (starts with 'hell'); convert it to PNG or JPEG"),
     ] {

@@ -170,7 +170,8 @@ public final class Executor {
         do {
           current = (index, try EngineMapping.apply(transforms, to: current.image, ops: ops))
         } catch {
-          throw .runtime("\(node.location): error: \(node.id): \(error)")
+          throw .runtimeAt(
+            context.recipe.source.diagnostic(node.kind.rawValue, "\(node.id): \(error)", at: node.location))
         }
         try requireFinite(current.image, node: node)
         rendered = true
@@ -210,7 +211,9 @@ public final class Executor {
     } catch is DreamCancelled {
       throw interrupted()
     } catch {
-      throw .runtime("\(node.location): error: dream (frame \(dream.frame)): \(error)")
+      throw .runtimeAt(
+        context.recipe.source.diagnostic(
+          "dream", "frame \(dream.frame): " + PreparedRun.strippingStage("\(error)"), at: node.location))
     }
   }
 
@@ -282,9 +285,11 @@ public final class Executor {
     guard !image.isFinite else { return }
     let steps = node.steps.map(String.init).joined(separator: ", ")
     let frame = node.frame.map { " (frame \($0))" } ?? ""
-    throw .runtime(
-      "\(node.location): error: step\(node.steps.count == 1 ? "" : "s") \(steps)\(frame): the image "
-        + "overflowed to infinity or NaN; use smaller values (e.g. tint, step, dream weights)")
+    throw .runtimeAt(
+      context.recipe.source.diagnostic(
+        "step\(node.steps.count == 1 ? "" : "s") \(steps)\(frame)",
+        "the image overflowed to infinity or NaN; use smaller values (e.g. tint, step, dream weights)",
+        at: node.location))
   }
 
   private func checkStop() throws(RunError) {

@@ -134,7 +134,8 @@ public final class PreparedRun {
       return try ImageOps(threads: context.threads).resizeBilinear(
         image, width: size.width, height: size.height)
     } catch {
-      throw .runtime("\(recipe.size?.location ?? recipe.load.location): error: size: \(error)")
+      throw .runtimeAt(
+        recipe.source.diagnostic("size", "\(error)", at: recipe.size?.location ?? recipe.load.location))
     }
   }
 

@@ -74,7 +74,7 @@ public struct RecipeContext: Sendable {
     }
     self.dreamLayers = layers
     let inputPath = recipe.load.value.resolvedPath
-    let data = try Self.readInputFile(inputPath, location: recipe.load.location)
+    let data = try Self.readInputFile(inputPath, recipe: recipe)
     inputBytes = [UInt8](data)
     inputSHA256 = Fingerprints.sha256Hex(data)
     plan = ExecutionPlan(recipe: recipe, frameLimit: planFrames ? options.frameLimit : 0)
@@ -94,15 +94,17 @@ public struct RecipeContext: Sendable {
   /// The input file's bytes, refusing one over ``maximumInputBytes`` before reading it (a
   /// multi-gigabyte file named .png costs nothing to reject). Whether the bytes are a PNG or JPEG
   /// is the decoder's check.
-  static func readInputFile(_ path: String, location: SourceLocation) throws(RunError) -> Data {
-    let unreadable = RunError.runtime(
-      "\(location): error: load: cannot read the input image '\(path)'; check that it exists and is readable")
+  static func readInputFile(_ path: String, recipe: Recipe) throws(RunError) -> Data {
+    func failure(_ message: String) -> RunError {
+      .runtimeAt(recipe.source.diagnostic("load", message, at: recipe.load.location))
+    }
+    let unreadable = failure("cannot read the input image '\(path)'; check that it exists and is readable")
     guard let handle = FileHandle(forReadingAtPath: path) else { throw unreadable }
     defer { try? handle.close() }
     let size = (try? handle.seekToEnd()).map(Int.init) ?? 0
     guard size <= maximumInputBytes else {
-      throw .runtime(
-        "\(location): error: load: the input image '\(path)' is \(size >> 20) MB; dream-run reads images up to "
+      throw failure(
+        "the input image '\(path)' is \(size >> 20) MB; dream-run reads images up to "
           + "\(maximumInputBytes >> 20) MB (a PNG or JPEG photo); resize it first")
     }
     do {

@@ -12,6 +12,9 @@ public enum RunError: Error, CustomStringConvertible, LocalizedError {
   case usage(String)
   /// A problem with a file or the model found while preparing or rendering: exit code 1.
   case runtime(String)
+  /// A runtime problem at a place in the recipe (the step that overflowed, the input that cannot
+  /// be read): exit code 1, printed like a recipe diagnostic with the source line and caret.
+  case runtimeAt(Diagnostic)
   /// The run stopped at a signal after finishing frame `lastFrame` (nil: none finished).
   /// `video`: the video being written when the signal came (every frame was done).
   case interrupted(lastFrame: Int?, video: String? = nil, signal: Int32)
@@ -20,7 +23,7 @@ public enum RunError: Error, CustomStringConvertible, LocalizedError {
   public var exitCode: Int32 {
     switch self {
     case .recipe, .usage: return 2
-    case .runtime: return 1
+    case .runtime, .runtimeAt: return 1
     case .interrupted(_, _, let signal): return 128 + signal
     }
   }
@@ -29,6 +32,7 @@ public enum RunError: Error, CustomStringConvertible, LocalizedError {
     switch self {
     case .recipe(let list): return list.description
     case .usage(let message), .runtime(let message): return message
+    case .runtimeAt(let diagnostic): return diagnostic.description
     case .interrupted(let lastFrame, let video, _):
       if let video {
         return "interrupted while writing \(video) (every frame is done); rerun to make the video"
