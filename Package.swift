@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "dream-run", targets: ["dream-run"]),
     .executable(name: "dream-bench", targets: ["dream-bench"]),
+    .executable(name: "dream-fuzz", targets: ["dream-fuzz"]),
     .library(name: "DreamEngine", targets: ["DreamEngine"]),
     .library(name: "RecipeParser", targets: ["RecipeParser"]),
   ],
@@ -70,6 +71,8 @@ let package = Package(
         "DreamEngine",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
+    // Fuzz harness for the dream-run command line; depends on no other target (docs/fuzzing.md).
+    .executableTarget(name: "dream-fuzz"),
 
     // Paths to the package and ../shared, temporary folders, error and closeness assertions.
     .target(name: "DreamTestSupport", path: "Tests/DreamTestSupport"),

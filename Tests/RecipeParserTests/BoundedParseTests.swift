@@ -22,6 +22,39 @@ final class BoundedParseTests: XCTestCase {
       list.description)
   }
 
+  /// A mapping key built from nested aliases (nine levels of nine: 9^9 nodes when hashed) is
+  /// refused before Yams composes the recipe; it took 48 s. Keys that are aliases, or lists
+  /// inside flow mappings, are refused the same way; comments and quoted '*' are left alone.
+  func testCollectionAndAliasKeysAreRefusedBeforeTheyExpand() throws {
+    var levels = ["&a [1,1,1,1,1,1,1,1,1]"]
+    for (index, name) in "bcdefghi".enumerated() {
+      let previous = Array("abcdefghi")[index]
+      levels.append("&\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ",") + "]")
+    }
+    let bomb = "[" + levels.joined(separator: ", ") + "]"
+    let cases = [
+      ("model: inception5h\nsteps:\n  - load: in.png\n\(bomb): 1\n", "4:1", "a list"),
+      ("model: inception5h\nx: \(bomb)\n*i : 1\nsteps:\n  - load: in.png\n", "3:1", "an alias"),
+      (
+        "model: inception5h\nx: &a [1]\nsteps:\n  - load: in.png\n  - dream: {layer: 3, {k: *a}: 1}\n",
+        "5:23", "a mapping"
+      ),
+    ]
+    for (yaml, position, kind) in cases {
+      let list = try XCTUnwrap(diagnostics(yaml))
+      XCTAssertTrue(
+        list.description.hasPrefix(
+          "recipes/test.yaml:\(position): error: yaml: keys must be plain names, got \(kind)\n"),
+        list.description)
+    }
+    let fine =
+      "model: inception5h\nbase: &b {iterations: 2}  # a *comment\nsteps:\n  - load: in.png\n"
+      + "  - dream: {<<: *b, layer: 3}\n  - save: \"o/*x{frame}.png\"\n"
+    let list = try XCTUnwrap(diagnostics(fine))
+    XCTAssertEqual(list.description.components(separatedBy: ": error: ").count - 1, 1, list.description)
+    XCTAssertTrue(list.description.contains("unknown key 'base'"), list.description)
+  }
+
   /// A recipe file over 1 MB is refused before it is read (or parsed).
   func testARecipeOverOneMegabyteIsRefusedUnread() throws {
     let big = "# " + String(repeating: "x", count: RecipeFile.maximumBytes) + "\n"

@@ -67,6 +67,9 @@ public enum RecipeFile {
 
   /// The YAML node tree of `text` read from `source` (nil when empty), or its syntax error as a diagnostic.
   static func compose(_ text: String, _ source: SourceText) -> Result<Node?, DiagnosticList> {
+    if let complexKey = ComplexKeyCheck.diagnostic(in: text, source: source) {
+      return .failure(DiagnosticList([complexKey]))
+    }
     do {
       return .success(try Yams.compose(yaml: text))
     } catch {
