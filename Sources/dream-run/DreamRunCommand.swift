@@ -196,9 +196,18 @@ struct PlanCommand: ParsableCommand {
   @Flag(help: "Print the plan as a Graphviz digraph (dot -Tsvg).")
   var dot = false
 
+  @Option(help: "Plan only frames 0...N-1 (as run --frames N does).")
+  var frames: Int?
+
+  func validate() throws {
+    if let frames, frames < 1 { throw ValidationError("--frames \(frames) must be at least 1") }
+  }
+
   func run() throws {
     do {
-      Output.standard(try Commands.plan(options.runOptions(), store: ModelStore.fromEnvironment(), dot: dot))
+      Output.standard(
+        try Commands.plan(
+          options.runOptions(frameLimit: frames), store: ModelStore.fromEnvironment(), dot: dot))
     } catch {
       throw Output.fail(error)
     }

@@ -127,6 +127,18 @@ final class VideoAVITests: XCTestCase {
       try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".tmp") }, [])
   }
 
+  /// A video that cannot be written is worded like any other file (frames, state): a full disk
+  /// says to free space and that finished frames are kept.
+  func testWriteFailuresAreWordedLikeFrameWrites() {
+    let reason = String(cString: strerror(ENOSPC))
+    XCTAssertEqual(
+      VideoError.unwritable(file: "out/clip.avi", reason: reason).description,
+      WriteFailure.message("out/clip.avi", code: ENOSPC))
+    XCTAssertEqual(
+      WriteFailure.message("out/clip.avi", code: ENOSPC),
+      "out/clip.avi: cannot write the file: \(reason); free disk space and rerun (finished frames are kept)")
+  }
+
   func testArgumentErrors() throws {
     let frames = try VideoTestSupport.writeFrames(
       count: 1, width: 8, height: 8, in: folder, format: .jpeg(quality: 90)

@@ -81,7 +81,33 @@ final class ResourceBoundTests: XCTestCase {
       run.stderr.hasPrefix("recipe.yaml: error: this run needs about 4.")
         && run.stderr.contains("--max-memory 1.0 GB"),
       run.stderr)
+    XCTAssertTrue(run.stderr.contains("use a smaller input image (268435456 pixels)"), run.stderr)
+    // Without --max-memory the address-space limit is what is available.
+    let limited = try TestSupport.runShell(
+      "ulimit -v 1500000; exec '\(binary)' recipe.yaml --model '\(model)'", in: folder)
+    XCTAssertEqual(limited.status, 1, limited.stdout)
+    XCTAssertTrue(limited.stderr.contains("GB available; use a smaller input image"), limited.stderr)
     XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
+  }
+
+  /// `plan` of a million-frame recipe says it is too long to list (under a 1.5 GB limit; it built
+  /// 4,000,000 nodes in 5.3 GB); `--frames N` lists the first N frames.
+  func testPlanListsAMillionFramesOnlyWithFrames() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(frames: 1_000_000), in: folder)
+    let binary = try TestSupport.binary().path
+    let whole = try TestSupport.runShell(
+      "ulimit -v 1500000; exec '\(binary)' plan recipe.yaml --model '\(model)'", in: folder)
+    XCTAssertEqual(whole.status, 0, whole.stderr)
+    XCTAssertEqual(
+      whole.stdout,
+      "1000000 frames, 3999999 nodes: too many to list (more than 100000 nodes); add --frames N to list "
+        + "frames 0...N-1\n")
+    let three = try TestSupport.run(["plan", "recipe.yaml", "--model", model, "--frames", "3"], in: folder)
+    XCTAssertEqual(three.status, 0, three.stderr)
+    XCTAssertTrue(three.stdout.contains("\n3 frames, 10 nodes; 0 of 3 files up to date; "), three.stdout)
   }
 
   /// `--max-memory` below the estimate refuses the run (exit 1, nothing written); a malformed one is

@@ -31,7 +31,14 @@ public enum Commands {
   /// estimate when the model is at hand.
   public static func plan(_ options: RunOptions, store: ModelStore, dot: Bool) throws(RunError) -> String {
     let recipe = try RecipeContext.parse(options)
-    let context = try RecipeContext(recipe: recipe, options: options, resolvedModel: nil, store: store)
+    var context = try RecipeContext(
+      recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
+    let size = context.plannedSize
+    guard size.nodes <= maximumListedNodes else {
+      return "\(describe(recipe)): too many to list (more than \(maximumListedNodes) nodes); "
+        + "add --frames N to list frames 0...N-1\n"
+    }
+    context.planFrames()
     let statuses = context.statuses()
     if dot { return context.plan.dot { statuses[$0.index] } }
     let files = context.plan.nodes.filter { $0.kind == .save || $0.kind == .video }
@@ -86,6 +93,10 @@ public enum Commands {
     let source = resolved.entry.map { "\($0.name) (\(resolved.fileURL.path))" } ?? resolved.fileURL.path
     return "model: \(source), \(model.dreamLayers.count) dream layers\n" + table(rows)
   }
+
+  /// The largest plan `plan` lists (its table and statuses grow with the nodes; a
+  /// million-frame recipe is listed with `--frames N`).
+  public static let maximumListedNodes = 100_000
 
   /// `50 frames, 151 nodes`.
   static func describe(_ plan: ExecutionPlan) -> String {

@@ -1,6 +1,10 @@
 import DreamEngine
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The peak memory of a run, worked out before it starts from the frame size, the input's size,
 /// the model and the largest network pass, and checked against the memory available.
 ///
@@ -18,6 +22,9 @@ public struct MemoryEstimate: Sendable, Equatable {
   public static let bytesPerFramePixel = 80
   /// Input decoding: the decoder's 8-bit buffer, its Swift copy and the float image.
   public static let bytesPerInputPixel = 18
+  /// One plan node with its ids, parameter string and fingerprint (measured ~1.3 KB: a
+  /// 4,000,000-node plan took 5.3 GB).
+  public static let bytesPerPlanNode = 1536
 
   public var modelBytes = 0
   /// `800x450`.
@@ -28,17 +35,23 @@ public struct MemoryEstimate: Sendable, Equatable {
   public var passes = 1
   /// The largest single pass (``Network/passBytes(width:height:)``).
   public var passBytes = 0
+  /// Nodes of the plan the run builds (every frame's, or `--frames N`'s).
+  public var planNodes = 0
 
   public init() {}
 
   /// Bytes while the input is decoded and resized.
   public var preparingBytes: Int {
-    Self.baseBytes + 2 * modelBytes + inputPixels * Self.bytesPerInputPixel + framePixels * 12
+    Self.baseBytes + 2 * modelBytes + planNodes * Self.bytesPerPlanNode + inputPixels
+      * Self.bytesPerInputPixel
+      + framePixels * 12
   }
 
   /// Bytes while frames render.
   public var renderingBytes: Int {
-    Self.baseBytes + 2 * modelBytes + framePixels * Self.bytesPerFramePixel + passes * passBytes
+    Self.baseBytes + 2 * modelBytes + planNodes * Self.bytesPerPlanNode + framePixels
+      * Self.bytesPerFramePixel
+      + passes * passBytes
   }
 
   /// The estimated peak.
@@ -65,17 +78,24 @@ public struct MemoryEstimate: Sendable, Equatable {
   /// memory available now (``availableBytes()``).
   func check(limit: Int?, file: String) throws(RunError) {
     let peak = peakBytes
+    let what: String
+    if planNodes * Self.bytesPerPlanNode > max(passes * passBytes, framePixels * Self.bytesPerFramePixel) {
+      what = "fewer 'frames:' (or --frames N)"
+    } else if preparingBytes > renderingBytes {
+      what = "a smaller input image (\(inputPixels) pixels)"
+    } else {
+      what = "a smaller 'size:' or 'tile:', or fewer --threads"
+    }
     if let limit {
       guard peak > limit else { return }
       throw .runtime(
-        "\(file): error: this run needs \(summary) of memory (frame \(frame), "
-          + "\(passes) thread(s)), more than --max-memory \(Self.describe(limit)); lower 'size:', 'tile:' "
-          + "or --threads, or raise --max-memory")
+        "\(file): error: this run needs \(summary) of memory (frame \(frame), \(passes) thread(s)), more than "
+          + "--max-memory \(Self.describe(limit)); use \(what), or raise --max-memory")
     }
     guard let available = Self.availableBytes(), peak > available else { return }
     throw .runtime(
       "\(file): error: this run needs \(summary) of memory, more than the \(Self.describe(available)) "
-        + "available; lower 'size:', 'tile:' or --threads, or pass --max-memory to set the limit yourself")
+        + "available; use \(what), or pass --max-memory to set the limit yourself")
   }
 
   /// `512 MB`, `3.4 GB`.
@@ -85,10 +105,19 @@ public struct MemoryEstimate: Sendable, Equatable {
     return String(format: "%.1f GB", megabytes / 1024)
   }
 
-  /// Memory this process may still use: the smaller of the kernel's MemAvailable and what the
-  /// control group's limit leaves (cgroup v2 `memory.max` - `memory.current`); nil when unknown.
+  /// Memory this process may still use: the smallest of the kernel's MemAvailable, what the
+  /// control group's limit leaves (cgroup v2 `memory.max` - `memory.current`) and what the
+  /// address-space limit (`ulimit -v`) leaves of this process's size; nil when unknown.
   public static func availableBytes() -> Int? {
     var candidates: [Int] = []
+    var limit = rlimit()
+    if getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0, limit.rlim_cur != rlim_t.max,
+      let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmSize:") }),
+      let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+    {
+      candidates.append(max(0, Int(clamping: limit.rlim_cur) - kilobytes * 1024))
+    }
     if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8),
       let line = text.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }),
       let kilobytes = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) })

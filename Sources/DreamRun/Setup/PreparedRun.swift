@@ -17,7 +17,7 @@ public final class PreparedRun {
     case validate
   }
 
-  public let context: RecipeContext
+  public private(set) var context: RecipeContext
   public let model: Model
   /// The model's dream-layer names (index = position).
   public let layerNames: [String]
@@ -61,7 +61,7 @@ public final class PreparedRun {
     }
     let context = try RecipeContext(
       recipe: recipe, options: options, resolvedModel: resolved, dreamLayers: layerNames,
-      planFrames: purpose == .run, store: store)
+      planFrames: false, store: store)
     let inputSize = try inspectInput(context, depth: .header)
     let run = PreparedRun(context: context, model: model, layerNames: layerNames, inputSize: inputSize)
     run.memory.modelBytes = resolved.fileURL.fileSize
@@ -74,8 +74,9 @@ public final class PreparedRun {
         _ = try inspectInput(context, depth: .pixels)
       }
     case .run:
-      try safety.check(run.plannedOutputs(), ownership: true)
       try run.memory.check(limit: options.maxMemory, file: recipe.file)
+      run.context.planFrames()
+      try safety.check(run.plannedOutputs(), ownership: true)
       _ = try run.frameInput()
       try run.prepareOutputFolders()
     }
@@ -159,6 +160,7 @@ public final class PreparedRun {
     memory.framePixels = width * height
     memory.inputPixels = inputSize.width * inputSize.height
     memory.passes = min(context.threads, EngineThreads.processorCount)
+    memory.planNodes = context.plannedSize.nodes
     for occurrence in recipe.distinctOperations(frameLimit: context.options.frameLimit) {
       switch occurrence.operation {
       case .load, .save, .video: continue

@@ -7,7 +7,9 @@ import RecipeParser
 /// model or decoding the input: what `dream-run plan` needs, and the first half of a run.
 public struct RecipeContext: Sendable {
   public let recipe: Recipe
-  public let plan: ExecutionPlan
+  /// The plan: only its `load` node until ``planFrames()`` (a run plans every frame once it knows
+  /// the plan fits in memory).
+  public private(set) var plan: ExecutionPlan
   public let options: RunOptions
   public let threads: Int
   /// The model reference in effect (`--model` or the recipe's) and where it was written.
@@ -21,7 +23,7 @@ public struct RecipeContext: Sendable {
   /// The model's dream-layer names, when known (they resolve `layer: 3` in fingerprints).
   public let dreamLayers: [String]?
   /// One fingerprint per plan node.
-  public let fingerprints: [String]
+  public private(set) var fingerprints: [String]
   /// Where this recipe's run state lives.
   public let stateFile: String
   public let checkpointFolder: String
@@ -77,14 +79,37 @@ public struct RecipeContext: Sendable {
     let data = try Self.readInputFile(inputPath, recipe: recipe)
     inputBytes = [UInt8](data)
     inputSHA256 = Fingerprints.sha256Hex(data)
-    plan = ExecutionPlan(recipe: recipe, frameLimit: planFrames ? options.frameLimit : 0)
-    fingerprints = Fingerprints.compute(
-      plan,
-      inputs: FingerprintInputs(modelSHA256: modelSHA256, inputSHA256: inputSHA256, dreamLayers: layers))
+    plan = ExecutionPlan(recipe: recipe, frameLimit: 0)
+    fingerprints = []
     let locations = RunState.locations(
       recipeFile: recipe.file, directory: options.checkOutputFolder ?? recipe.directory)
     stateFile = locations.state
     checkpointFolder = locations.checkpoints
+    if planFrames {
+      self.planFrames()
+    } else {
+      fingerprints = Fingerprints.compute(plan, inputs: fingerprintInputs)
+    }
+  }
+
+  /// Plans frames 0...N-1 (`--frames N`, else all) and fingerprints every node.
+  public mutating func planFrames() {
+    plan = ExecutionPlan(recipe: recipe, frameLimit: options.frameLimit)
+    fingerprints = Fingerprints.compute(plan, inputs: fingerprintInputs)
+  }
+
+  private var fingerprintInputs: FingerprintInputs {
+    FingerprintInputs(modelSHA256: modelSHA256, inputSHA256: inputSHA256, dreamLayers: dreamLayers)
+  }
+
+  /// How many frames and plan nodes `planFrames()` makes, counted without making them.
+  public var plannedSize: (frames: Int, nodes: Int) {
+    let full = ExecutionPlan.size(of: recipe)
+    let frames = min(full.frames, options.frameLimit ?? full.frames)
+    guard frames < full.frames else { return full }
+    // A limited plan has no videos; frames after the first have the same nodes.
+    let perFrame = full.frames > 1 ? (full.nodes - 1 - recipe.videos.count) / full.frames : full.nodes
+    return (frames, 1 + frames * perFrame)
   }
 
   /// Largest input image file read (far above any PNG or JPEG within the decoder's pixel limit
