@@ -226,6 +226,24 @@ final class CLIErrorTests: XCTestCase {
     }
   }
 
+  /// `--model` replaces the recipe's `model:` file, which then need not exist; without it, a
+  /// missing model file is a recipe error.
+  func testModelOptionReplacesAMissingRecipeModelFile() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe().replacingOccurrences(of: "model: inception5h", with: "model: nosuch.pb"),
+      in: folder)
+    let without = try TestSupport.run(["validate", "recipe.yaml"], in: folder)
+    XCTAssertEqual(without.status, 2)
+    XCTAssertTrue(
+      without.stderr.hasPrefix("recipe.yaml:1:8: error: recipe: model file 'nosuch.pb' not found"),
+      without.stderr)
+    let with = try TestSupport.run(["validate", "recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(with.status, 0, with.stderr)
+  }
+
   /// Control characters from a recipe (here an ANSI colour code in a file name) are shown escaped.
   func testControlCharactersInMessagesAreEscaped() throws {
     let folder = try TestSupport.temporaryFolder()

@@ -30,7 +30,7 @@ public struct RecipeContext: Sendable {
 
   /// Parses the recipe file, reporting every problem at once.
   public static func parse(_ options: RunOptions) throws(RunError) -> Recipe {
-    switch RecipeFile.parse(path: options.recipePath) {
+    switch RecipeFile.parse(path: options.recipePath, modelFileRequired: options.model == nil) {
     case .success(let recipe):
       return options.checkOutputFolder.map { recipe.forCheck(outputFolder: $0) } ?? recipe
     case .failure(let list): throw .recipe(list)

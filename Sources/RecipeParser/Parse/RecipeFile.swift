@@ -11,9 +11,10 @@ public enum RecipeFile {
   public static let maximumBytes = 1 << 20
 
   /// Reads and parses the recipe at `path`. Relative paths inside the recipe are resolved against
-  /// the directory of `path`, and input files are checked through `fileSystem`.
+  /// the directory of `path`, and input files are checked through `fileSystem` (the model file
+  /// only when `modelFileRequired`: `--model` replaces it).
   public static func parse(
-    path: String, fileSystem: any FileSystem = RealFileSystem()
+    path: String, fileSystem: any FileSystem = RealFileSystem(), modelFileRequired: Bool = true
   ) -> Result<Recipe, DiagnosticList> {
     switch fileSystem.contents(ofFile: path, limit: maximumBytes) {
     case .failure(let reason):
@@ -22,17 +23,18 @@ public enum RecipeFile {
         sourceLine: nil)
       return .failure(DiagnosticList([diagnostic]))
     case .success(let bytes):
-      return parse(bytes: bytes, file: path, fileSystem: fileSystem)
+      return parse(bytes: bytes, file: path, fileSystem: fileSystem, modelFileRequired: modelFileRequired)
     }
   }
 
   /// Parses recipe bytes that were read from `file` (used for messages and relative paths).
   public static func parse(
-    bytes: [UInt8], file: String, fileSystem: any FileSystem = RealFileSystem()
+    bytes: [UInt8], file: String, fileSystem: any FileSystem = RealFileSystem(),
+    modelFileRequired: Bool = true
   ) -> Result<Recipe, DiagnosticList> {
     switch decodeUTF8(bytes) {
     case .success(let text):
-      return parse(text: text, file: file, fileSystem: fileSystem)
+      return parse(text: text, file: file, fileSystem: fileSystem, modelFileRequired: modelFileRequired)
     case .failure(let problem):
       let diagnostic = Diagnostic(
         location: SourceLocation(file: file, line: problem.line, column: problem.column), stage: "recipe",
@@ -44,7 +46,7 @@ public enum RecipeFile {
 
   /// Parses recipe text that was read from `file`.
   public static func parse(
-    text: String, file: String, fileSystem: any FileSystem = RealFileSystem()
+    text: String, file: String, fileSystem: any FileSystem = RealFileSystem(), modelFileRequired: Bool = true
   ) -> Result<Recipe, DiagnosticList> {
     let source = SourceText(file: file, text: text)
     let root: Node?
@@ -52,7 +54,7 @@ public enum RecipeFile {
     case .success(let node): root = node
     case .failure(let list): return .failure(list)
     }
-    let reader = RecipeReader(source: source, fileSystem: fileSystem)
+    let reader = RecipeReader(source: source, fileSystem: fileSystem, modelFileRequired: modelFileRequired)
     guard let root else {
       let diagnostic = Diagnostic(
         location: source.location(line: 1, column: 1), stage: "recipe",

@@ -8,12 +8,15 @@ final class RecipeReader {
   let source: SourceText
   let directory: String
   let fileSystem: any FileSystem
+  /// False when `--model` replaces the recipe's `model:`, whose file then need not exist.
+  let modelFileRequired: Bool
   private(set) var diagnostics: [Diagnostic] = []
 
-  init(source: SourceText, fileSystem: any FileSystem) {
+  init(source: SourceText, fileSystem: any FileSystem, modelFileRequired: Bool = true) {
     self.source = source
     self.directory = RecipePath.directory(of: source.file)
     self.fileSystem = fileSystem
+    self.modelFileRequired = modelFileRequired
   }
 
   // MARK: Reporting

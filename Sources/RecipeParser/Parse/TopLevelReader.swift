@@ -89,7 +89,10 @@ struct TopLevelReader {
       return nil
     }
     let resolved = RecipePath.resolve(name.value, relativeTo: reader.directory)
-    guard reader.requireFile(name, resolved: resolved, stage: "recipe", what: "model file") else {
+    guard
+      !reader.modelFileRequired
+        || reader.requireFile(name, resolved: resolved, stage: "recipe", what: "model file")
+    else {
       return nil
     }
     return Located(.file(path: name.value, resolvedPath: resolved), at: name.location)
