@@ -87,3 +87,27 @@ public struct OutputChecker {
     return .upToDate
   }
 }
+
+/// What the run state and the disk say about a node's output, shown by `dream-run plan`.
+public enum NodeStatus: String, CaseIterable, Sendable, PlanStatus {
+  /// The output exists and its fingerprint matches.
+  case upToDate = "up-to-date"
+  /// The output exists but was made from other inputs or parameters.
+  case stale
+  /// The output does not exist yet.
+  case missing
+  /// The node keeps its image in memory; it runs when a consumer needs it.
+  case inMemory = "in-memory"
+
+  public var label: String { rawValue }
+
+  /// Up-to-date green, stale orange, missing red, in-memory grey.
+  public var dotColour: String {
+    switch self {
+    case .upToDate: return "palegreen"
+    case .stale: return "orange"
+    case .missing: return "salmon"
+    case .inMemory: return "lightgrey"
+    }
+  }
+}

@@ -1,23 +1,18 @@
-/// What the caller knows about a node's output, shown in `dream-run plan`.
-public enum NodeStatus: String, CaseIterable, Sendable {
-  /// The output exists and its fingerprint matches.
-  case upToDate = "up-to-date"
-  /// The output exists but was made from other inputs or parameters.
-  case stale
-  /// The output does not exist yet.
-  case missing
-  /// The node keeps its image in memory; it runs when a consumer needs it.
-  case inMemory = "in-memory"
+/// How a caller shows what it knows about a node's output (the run layer's up-to-date checks):
+/// a word for the plan table and a fill colour for Graphviz.
+public protocol PlanStatus {
+  var label: String { get }
+  var dotColour: String { get }
 }
 
 extension ExecutionPlan {
   /// A table with one line per node: id, kind, frame (`-` for videos), status, key parameters.
   /// Columns are padded to their widest entry; lines have no trailing spaces.
-  public func render(status: (PlanNode) -> NodeStatus) -> String {
+  public func render(status: (PlanNode) -> any PlanStatus) -> String {
     var rows = [["NODE", "KIND", "FRAME", "STATUS", "DETAILS"]]
     for node in nodes {
       rows.append([
-        node.id, node.kind.rawValue, node.frame.map(String.init) ?? "-", status(node).rawValue, node.summary,
+        node.id, node.kind.rawValue, node.frame.map(String.init) ?? "-", status(node).label, node.summary,
       ])
     }
     var widths = [Int](repeating: 0, count: 5)
@@ -37,9 +32,9 @@ extension ExecutionPlan {
   }
 
   /// The plan as a Graphviz digraph (`dot -Tsvg`): one box per node labelled with its id, kind and
-  /// summary; edges point from producer to consumer. With `status`, nodes are filled by status
-  /// (up-to-date green, stale orange, missing red, in-memory grey).
-  public func dot(status: ((PlanNode) -> NodeStatus)? = nil) -> String {
+  /// summary; edges point from producer to consumer. With `status`, nodes are filled with its
+  /// colour.
+  public func dot(status: ((PlanNode) -> any PlanStatus)? = nil) -> String {
     var lines = [
       "digraph plan {", "  rankdir=LR;", "  node [shape=box, fontname=\"Helvetica\", fontsize=10];",
     ]
@@ -47,14 +42,7 @@ extension ExecutionPlan {
       let label = Self.dotEscape("\(node.id)\n\(node.kind.rawValue)\n\(node.summary)")
       var attributes = "label=\"\(label)\""
       if let status {
-        let colour: String
-        switch status(node) {
-        case .upToDate: colour = "palegreen"
-        case .stale: colour = "orange"
-        case .missing: colour = "salmon"
-        case .inMemory: colour = "lightgrey"
-        }
-        attributes += ", style=filled, fillcolor=\(colour)"
+        attributes += ", style=filled, fillcolor=\(status(node).dotColour)"
       }
       lines.append("  \"\(Self.dotEscape(node.id))\" [\(attributes)];")
     }
