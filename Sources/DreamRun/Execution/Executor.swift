@@ -31,7 +31,9 @@ public final class Executor {
   let reporter: ProgressReporter
   let shouldStop: () -> Bool
   let interruptSignal: () -> Int32
-  private var state: RunState
+  private let files: any OutputFiles
+  /// Made in execute(), under the run lock.
+  private var store: OutputStore?
   private var summary = RunSummary()
   private var lastFinishedFrame: Int?
   /// Save nodes whose files were up to date when the run started.
@@ -40,13 +42,13 @@ public final class Executor {
 
   public init(
     _ run: PreparedRun, reporter: ProgressReporter, shouldStop: @escaping () -> Bool = { false },
-    interruptSignal: @escaping () -> Int32 = { SIGINT }
+    interruptSignal: @escaping () -> Int32 = { SIGINT }, files: any OutputFiles = DiskOutputFiles()
   ) {
     self.run = run
     self.reporter = reporter
     self.shouldStop = shouldStop
     self.interruptSignal = interruptSignal
-    self.state = RunState()  // read in execute(), under the run lock
+    self.files = files
     self.ops = ImageOps(threads: run.context.threads)
   }
 
@@ -59,26 +61,25 @@ public final class Executor {
   public func execute() throws(RunError) -> RunSummary {
     let lock = try RunLock(stateFile: context.stateFile, recipe: context.recipe.source.file)
     defer { withExtendedLifetime(lock) {} }
-    state = RunState.load(from: context.stateFile)  // as left by whichever run held the lock last
-    // Saved with the state whenever this run records a file.
-    state.recordedWith = Dictionary(
-      RenderEnvironment.current(for: context).fields.map { ($0.key, $0.value) },
-      uniquingKeysWith: { a, _ in a })
+    let store = OutputStore(
+      stateFile: context.stateFile, directory: context.recipe.directory, files: files,
+      recordedWith: Dictionary(
+        RenderEnvironment.current(for: context).fields.map { ($0.key, $0.value) },
+        uniquingKeysWith: { a, _ in a }))
+    self.store = store
     EngineThreads.set(context.threads)
     let recipe = context.recipe
     let frameCount = recipe.frames.value
     let limit = min(frameCount, context.options.frameLimit ?? frameCount)
     let nodesByFrame = Self.nodesByFrame(plan, frames: limit)
     // Each save file is read and hashed once per run, here.
-    let checker = OutputChecker(state: state)
     let force = context.options.force
     var needsWork = [Bool](repeating: false, count: limit)
     for frame in 0..<limit {
       for index in nodesByFrame[frame] {
         guard case .save(let path, _, _) = plan.nodes[index].operation else { continue }
         if !force,
-          checker.status(nodeID: plan.nodes[index].id, path: path, fingerprint: fingerprints[index])
-            == .upToDate
+          store.isUpToDate(nodeID: plan.nodes[index].id, path: path, fingerprint: fingerprints[index])
         {
           upToDateSaves.insert(index)
         } else {
@@ -227,18 +228,12 @@ public final class Executor {
     } catch {
       throw .runtime(error.description)
     }
-    try AtomicFile.write(bytes, to: path)
-    try record(node: node, path: path, sha256: Fingerprints.sha256Hex(bytes), bytes: bytes.count)
+    try outputStore.write(bytes, to: path, nodeID: node.id, fingerprint: fingerprints[node.index])
   }
 
-  private func record(node: PlanNode, path: String, sha256: String, bytes: Int) throws(RunError) {
-    let directory = context.recipe.directory
-    let written =
-      !directory.isEmpty && path.hasPrefix(directory + "/")
-      ? String(path.dropFirst(directory.count + 1)) : path
-    state.outputs[node.id] = RunState.Output(
-      path: written, fingerprint: fingerprints[node.index], sha256: sha256, bytes: bytes)
-    try state.save(to: context.stateFile)
+  private var outputStore: OutputStore {
+    guard let store else { preconditionFailure("the output store exists while execute() runs") }
+    return store
   }
 
   private func writeVideos(limited: Bool) throws(RunError) {
@@ -250,11 +245,10 @@ public final class Executor {
       }
       return
     }
-    let checker = OutputChecker(state: state)
     for node in plan.nodes {
       guard case .video(let path, _, let fps, let frames) = node.operation else { continue }
       if !context.options.force,
-        checker.status(nodeID: node.id, path: path, fingerprint: fingerprints[node.index]) == .upToDate
+        outputStore.isUpToDate(nodeID: node.id, path: path, fingerprint: fingerprints[node.index])
       {
         summary.videosUpToDate += 1
         continue
@@ -269,10 +263,7 @@ public final class Executor {
         if shouldStop() { throw interrupted(video: path) }
         throw .runtime(error.description)
       }
-      guard let data = FileManager.default.contents(atPath: path) else {
-        throw .runtime("\(path): the video was written but cannot be read back; check the disk")
-      }
-      try record(node: node, path: path, sha256: Fingerprints.sha256Hex(data), bytes: data.count)
+      try outputStore.recordWritten(path, nodeID: node.id, fingerprint: fingerprints[node.index])
       summary.videosWritten.append(path)
       reporter.note(
         "\(path): wrote \(videoSummary.frameCount) frames (\(videoSummary.width)x\(videoSummary.height))")

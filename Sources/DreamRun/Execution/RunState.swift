@@ -54,33 +54,23 @@ public struct RunState: Codable, Sendable, Equatable {
     return state
   }
 
-  /// Writes the state file atomically.
-  func save(to path: String) throws(RunError) {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    let data: Data
-    do {
-      data = try encoder.encode(self)
-    } catch {
-      preconditionFailure("RunState: encoding failed: \(error)")
-    }
-    try AtomicFile.write([UInt8](data), to: path)
-  }
 }
 
 /// Whether a node's output file can be trusted, from the state and the file on disk.
 public struct OutputChecker {
   public let state: RunState
+  let files: any OutputFiles
 
-  public init(state: RunState) {
+  public init(state: RunState, files: any OutputFiles = DiskOutputFiles()) {
     self.state = state
+    self.files = files
   }
 
   /// `upToDate` when the file exists, the state records `fingerprint` for the node, and the file's
   /// bytes hash to what was recorded; `stale` when the file exists otherwise; `missing` when it
   /// does not exist.
   public func status(nodeID: String, path: String, fingerprint: String) -> NodeStatus {
-    guard let data = FileManager.default.contents(atPath: path) else { return .missing }
+    guard let data = files.contents(of: path) else { return .missing }
     guard let record = state.outputs[nodeID], record.fingerprint == fingerprint, record.bytes == data.count,
       Fingerprints.sha256Hex(data) == record.sha256
     else { return .stale }

@@ -1,0 +1,88 @@
+import Foundation
+import RecipeParser
+
+/// The file operations a run's outputs go through: the disk in a run, a fake in tests (a disk that
+/// fills up at a chosen file, ...).
+public protocol OutputFiles: Sendable {
+  /// The file's bytes, nil when it cannot be read.
+  func contents(of path: String) -> Data?
+  /// Writes `bytes` so that `path` holds either its old content or all of `bytes`
+  /// (a one-line ``RunError/runtime(_:)`` naming the file when it fails).
+  func writeAtomically(_ bytes: [UInt8], to path: String) throws(RunError)
+}
+
+/// The real disk: ``AtomicFile`` (temporary file, fsync, rename).
+public struct DiskOutputFiles: OutputFiles {
+  public init() {}
+
+  public func contents(of path: String) -> Data? { FileManager.default.contents(atPath: path) }
+
+  public func writeAtomically(_ bytes: [UInt8], to path: String) throws(RunError) {
+    try AtomicFile.write(bytes, to: path)
+  }
+}
+
+/// A run's output files and their record: whether a file is up to date (read and hashed once), and
+/// writing a file then recording it in the run state, each atomically, in that order, so after a
+/// crash at any moment a file is either complete and recorded or not trusted.
+final class OutputStore {
+  private(set) var state: RunState
+  let files: any OutputFiles
+  let stateFile: String
+  /// Recorded paths are relative to this folder (the recipe's).
+  let directory: String
+
+  /// Reads the state file (as the last run that held the lock left it); `recordedWith` is saved
+  /// with every later record.
+  init(stateFile: String, directory: String, files: any OutputFiles, recordedWith: [String: String]) {
+    self.stateFile = stateFile
+    self.directory = directory
+    self.files = files
+    state = RunState.load(from: stateFile)
+    state.recordedWith = recordedWith
+  }
+
+  /// Whether `path` exists, the state records `fingerprint` for `nodeID`, and the file still hashes
+  /// to what was recorded.
+  func isUpToDate(nodeID: String, path: String, fingerprint: String) -> Bool {
+    OutputChecker(state: state, files: files).status(nodeID: nodeID, path: path, fingerprint: fingerprint)
+      == .upToDate
+  }
+
+  /// Writes `bytes` to `path` atomically, then records it for `nodeID`.
+  func write(_ bytes: [UInt8], to path: String, nodeID: String, fingerprint: String) throws(RunError) {
+    try files.writeAtomically(bytes, to: path)
+    try record(
+      nodeID: nodeID, path: path, sha256: Fingerprints.sha256Hex(bytes), bytes: bytes.count,
+      fingerprint: fingerprint)
+  }
+
+  /// Records a file written by someone else (the video writers), read back from `path`.
+  func recordWritten(_ path: String, nodeID: String, fingerprint: String) throws(RunError) {
+    guard let data = files.contents(of: path) else {
+      throw .runtime("\(path): the file was written but cannot be read back; check the disk")
+    }
+    try record(
+      nodeID: nodeID, path: path, sha256: Fingerprints.sha256Hex(data), bytes: data.count,
+      fingerprint: fingerprint)
+  }
+
+  private func record(nodeID: String, path: String, sha256: String, bytes: Int, fingerprint: String)
+    throws(RunError)
+  {
+    let written =
+      !directory.isEmpty && path.hasPrefix(directory + "/")
+      ? String(path.dropFirst(directory.count + 1)) : path
+    state.outputs[nodeID] = RunState.Output(
+      path: written, fingerprint: fingerprint, sha256: sha256, bytes: bytes)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    let data: Data
+    do {
+      data = try encoder.encode(state)
+    } catch {
+      preconditionFailure("RunState: encoding failed: \(error)")
+    }
+    try files.writeAtomically([UInt8](data), to: stateFile)
+  }
+}
