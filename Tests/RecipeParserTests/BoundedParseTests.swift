@@ -55,6 +55,15 @@ final class BoundedParseTests: XCTestCase {
     XCTAssertTrue(list.description.contains("unknown key 'base'"), list.description)
   }
 
+  /// The alias scan survives text that ends inside a quoted escape (found by dream-fuzz: a
+  /// recipe cut after a backslash in a double-quoted string, with an alias before it, trapped).
+  func testTheAliasScanHandlesTruncatedQuotes() throws {
+    for tail in [#""\"#, #""abc\"#, "'it''", "'", #"""#, "# *c", "*"] {
+      let yaml = "model: inception5h\nx: &a [1]\ny: [*a, " + tail
+      XCTAssertNotNil(diagnostics(yaml), tail)
+    }
+  }
+
   /// A recipe file over 1 MB is refused before it is read (or parsed).
   func testARecipeOverOneMegabyteIsRefusedUnread() throws {
     let big = "# " + String(repeating: "x", count: RecipeFile.maximumBytes) + "\n"

@@ -54,36 +54,34 @@ enum ComplexKeyCheck {
     var index = 0
     while index < scalars.count {
       let c = scalars[index]
-      defer {
-        previous = scalars[index]
-        index += 1
-      }
+      var step = 1
       if comment {
         if c == "\n" { comment = false }
-        continue
-      }
-      if let open = quote {
+      } else if let open = quote {
         if open == "\"" && c == "\\" {
-          index += 1  // an escaped character, whatever it is
+          step = 2  // an escaped character, whatever it is
         } else if c == open {
           if open == "'" && index + 1 < scalars.count && scalars[index + 1] == "'" {
-            index += 1  // '' inside a single-quoted string
+            step = 2  // '' inside a single-quoted string
           } else {
             quote = nil
           }
         }
-        continue
+      } else {
+        let atTokenStart =
+          previous == " " || previous == "\t" || previous == "\n"
+          || "[{,:-?".unicodeScalars.contains(previous)
+        switch c {
+        case "#" where previous == " " || previous == "\t" || previous == "\n": comment = true
+        case "\"",
+          "'" where atTokenStart:
+          quote = c
+        case "*" where atTokenStart: scalars[index] = "_"
+        default: break
+        }
       }
-      let atTokenStart =
-        previous == " " || previous == "\t" || previous == "\n" || "[{,:-?".unicodeScalars.contains(previous)
-      switch c {
-      case "#" where previous == " " || previous == "\t" || previous == "\n": comment = true
-      case "\"",
-        "'" where atTokenStart:
-        quote = c
-      case "*" where atTokenStart: scalars[index] = "_"
-      default: break
-      }
+      index += step
+      previous = scalars[min(index, scalars.count) - 1]
     }
     var result = String.UnicodeScalarView()
     result.append(contentsOf: scalars)
