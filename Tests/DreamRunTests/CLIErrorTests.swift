@@ -266,9 +266,7 @@ final class CLIErrorTests: XCTestCase {
     try TestSupport.writeRecipe(
       "model: \(model)\nsize: [32768, 32768]\nsteps:\n  - load: input.png\n  - dream: {layer: 3, iterations: 1}\n"
         + "  - save: out/x.png\n", in: folder)
-    let binary = try TestSupport.binary().path
-    let result = try TestSupport.runShell(
-      "ulimit -v 1500000; exec '\(binary)' validate recipe.yaml", in: folder)
+    let result = try TestSupport.runLimited(["validate", "recipe.yaml"], in: folder)
     XCTAssertEqual(result.status, 0, result.stderr)
     XCTAssertTrue(
       result.stdout.hasPrefix("recipe.yaml: ok (1 frame, 3 nodes; peak memory about "), result.stdout)
@@ -301,9 +299,7 @@ final class CLIErrorTests: XCTestCase {
     defer { try? FileManager.default.removeItem(at: folder) }
     try TestSupport.writeRecipe(
       TestSupport.tinyRecipe(frames: 1_000_000, iterations: 1), in: folder)
-    let binary = try TestSupport.binary().path
-    let result = try TestSupport.runShell(
-      "ulimit -v 1500000; exec '\(binary)' recipe.yaml --model '\(model)' --frames 2", in: folder)
+    let result = try TestSupport.runLimited(["recipe.yaml", "--model", model, "--frames", "2"], in: folder)
     XCTAssertEqual(result.status, 0, result.stderr)
     XCTAssertTrue(result.stdout.hasPrefix("rendered 2 frames (frames 0...1)"), result.stdout)
     XCTAssertTrue(result.stdout.contains("1 video(s) skipped (--frames)"), result.stdout)
@@ -331,9 +327,7 @@ final class CLIErrorTests: XCTestCase {
       try TestSupport.writeRecipe(
         TestSupport.tinyRecipe().replacingOccurrences(of: "load: input.png", with: "load: \(name)"),
         in: folder)
-      let binary = try TestSupport.binary().path
-      let result = try TestSupport.runShell(
-        "ulimit -v 1500000; exec '\(binary)' validate recipe.yaml", in: folder)
+      let result = try TestSupport.runLimited(["validate", "recipe.yaml"], in: folder)
       XCTAssertEqual(result.status, 1, name)
       XCTAssertEqual(result.stderr, expected + "\n", name)
     }

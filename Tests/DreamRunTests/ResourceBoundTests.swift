@@ -13,9 +13,7 @@ final class ResourceBoundTests: XCTestCase {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     try TestSupport.writeRecipe(TestSupport.tinyRecipe(frames: 1_000_000), in: folder)
-    let binary = try TestSupport.binary().path
-    let result = try TestSupport.runShell(
-      "ulimit -v 1500000; exec '\(binary)' validate recipe.yaml --model '\(model)'", in: folder)
+    let result = try TestSupport.runLimited(["validate", "recipe.yaml", "--model", model], in: folder)
     XCTAssertEqual(result.status, 0, result.stderr)
     XCTAssertTrue(
       result.stdout.hasPrefix("recipe.yaml: ok (1000000 frames, 3999999 nodes; peak memory about "),
@@ -37,9 +35,7 @@ final class ResourceBoundTests: XCTestCase {
       step += 1
     }
     try TestSupport.writeRecipe(text + "  - save: o/{frame}.png\n", in: folder)
-    let binary = try TestSupport.binary().path
-    let result = try TestSupport.runShell(
-      "ulimit -v 1500000; exec '\(binary)' validate recipe.yaml --model '\(model)'", in: folder)
+    let result = try TestSupport.runLimited(["validate", "recipe.yaml", "--model", model], in: folder)
     XCTAssertEqual(result.status, 0, result.stderr)
     XCTAssertTrue(result.stdout.hasPrefix("recipe.yaml: ok (1000000 frames, "), result.stdout)
   }
@@ -70,12 +66,9 @@ final class ResourceBoundTests: XCTestCase {
       TestSupport.tinyRecipe().replacingOccurrences(of: "load: input.png", with: "load: bomb.png")
         .replacingOccurrences(of: "frame0: input", with: "frame0: input\nsize: [64, 48]"),
       in: folder)
-    let binary = try TestSupport.binary().path
-    let validate = try TestSupport.runShell(
-      "ulimit -v 1500000; exec '\(binary)' validate recipe.yaml --model '\(model)'", in: folder)
+    let validate = try TestSupport.runLimited(["validate", "recipe.yaml", "--model", model], in: folder)
     XCTAssertEqual(validate.status, 0, validate.stderr)
-    let run = try TestSupport.runShell(
-      "ulimit -v 1500000; exec '\(binary)' recipe.yaml --model '\(model)' --max-memory 1G", in: folder)
+    let run = try TestSupport.runLimited(["recipe.yaml", "--model", model, "--max-memory", "1G"], in: folder)
     XCTAssertEqual(run.status, 1, run.stdout)
     XCTAssertTrue(
       run.stderr.hasPrefix("recipe.yaml: error: this run needs about 4.")
@@ -83,8 +76,7 @@ final class ResourceBoundTests: XCTestCase {
       run.stderr)
     XCTAssertTrue(run.stderr.contains("use a smaller input image (268435456 pixels)"), run.stderr)
     // Without --max-memory the address-space limit is what is available.
-    let limited = try TestSupport.runShell(
-      "ulimit -v 1500000; exec '\(binary)' recipe.yaml --model '\(model)'", in: folder)
+    let limited = try TestSupport.runLimited(["recipe.yaml", "--model", model], in: folder)
     XCTAssertEqual(limited.status, 1, limited.stdout)
     XCTAssertTrue(limited.stderr.contains("GB available; use a smaller input image"), limited.stderr)
     XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
@@ -97,9 +89,7 @@ final class ResourceBoundTests: XCTestCase {
     let folder = try TestSupport.temporaryFolder()
     defer { try? FileManager.default.removeItem(at: folder) }
     try TestSupport.writeRecipe(TestSupport.tinyRecipe(frames: 1_000_000), in: folder)
-    let binary = try TestSupport.binary().path
-    let whole = try TestSupport.runShell(
-      "ulimit -v 1500000; exec '\(binary)' plan recipe.yaml --model '\(model)'", in: folder)
+    let whole = try TestSupport.runLimited(["plan", "recipe.yaml", "--model", model], in: folder)
     XCTAssertEqual(whole.status, 0, whole.stderr)
     XCTAssertEqual(
       whole.stdout,

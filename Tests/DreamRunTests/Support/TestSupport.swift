@@ -129,6 +129,15 @@ enum TestSupport {
     return collect(process, outputs: outputs)
   }
 
+  /// Runs the built `dream-run` with `arguments` in `folder` under a 1.5 GB address-space limit
+  /// (`ulimit -v`): what "bounded" tests run under.
+  static func runLimited(_ arguments: [String], in folder: URL) throws -> Result {
+    let quoted = ([try binary().path] + arguments).map {
+      "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+    return try runShell("ulimit -v 1500000; exec " + quoted.joined(separator: " "), in: folder)
+  }
+
   static func collect(_ process: Process, outputs: URL) -> Result {
     let out = (try? String(contentsOf: outputs.appendingPathComponent("stdout"), encoding: .utf8)) ?? ""
     let err = (try? String(contentsOf: outputs.appendingPathComponent("stderr"), encoding: .utf8)) ?? ""
