@@ -16,10 +16,7 @@ public enum Commands {
     if let entry = store.catalog.entry(named: reference.text), store.cache.installed(entry) == nil {
       let context = try RecipeContext(
         recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
-      let size = try PreparedRun.inspectInput(context, depth: .header)
-      if size.width * size.height <= PreparedRun.validatePixelLimit {
-        _ = try PreparedRun.inspectInput(context, depth: .pixels)
-      }
+      try PreparedRun.decodeIfSmall(context, size: PreparedRun.inspectInput(context, depth: .header))
       return "\(recipe.file): ok (\(describe(recipe))); layers not checked: model '\(entry.name)' "
         + "is not installed (dream-run fetch \(entry.name))\n"
     }

@@ -70,9 +70,7 @@ public final class PreparedRun {
     switch purpose {
     case .validate:
       try safety.check(run.outputsAtEnds(), ownership: false)
-      if inputSize.width * inputSize.height <= validatePixelLimit {
-        _ = try inspectInput(context, depth: .pixels)
-      }
+      try decodeIfSmall(context, size: inputSize)
     case .run:
       try run.memory.check(limit: options.maxMemory, file: recipe.file)
       run.context.planFrames()
@@ -109,6 +107,13 @@ public final class PreparedRun {
     } catch {
       throw .runtime(error.description)
     }
+  }
+
+  /// `validate`'s check of the pixels: the input (of `size`, from its header) decoded and dropped
+  /// when it has at most ``validatePixelLimit`` pixels; a larger one is left to the run.
+  static func decodeIfSmall(_ context: RecipeContext, size: ImageSize) throws(RunError) {
+    guard size.width * size.height <= validatePixelLimit else { return }
+    _ = try inspectInput(context, depth: .pixels)
   }
 
   /// The input decoded and resized to the frame size (bilinear), made on first use and kept (the
