@@ -63,6 +63,8 @@ struct DangerousValues {
     "channels", "objective", "algorithm", "iterations", "step", "rescale", "repeats", "blend", "tile",
     "blur", "quantize-octaves", "preset", "octaves", "octave-scale", "jitter", "save", "path", "quality",
     "video", "fps", "from", "tolerance", "max", "mean", "psnr", "weight", "<<", "thread", "frame",
+    "transform", "rotate", "translate", "edge", "match-colors", "reference", "strength", "colors", "guide",
+    "normalize", "lap-levels", "tv",
     "Steps", "", "\"\"", "? [a, b]", "*alias", "&a key", "!!str key", "x\u{1B}[2Jy", "key with spaces",
   ]
 
@@ -82,6 +84,15 @@ struct DangerousValues {
     "  - video: {path: v.avi, fps: 1e-308}", "  - video: {path: v.mp4, fps: .nan, from: nowhere.png}",
     "  - video: v.gif", "  - load: input.png", "  - load: ../../x.png", "  - clip", "  - dream",
     "  - {}", "  - []", "  -", "  - ~",
+    "  - transform: {zoom: 1e-308, rotate: 1e308, translate: [1e308, -1e308]}",
+    "  - transform: {rotate: {0: 0, 1: 3.6e300}, translate: [.nan, .inf], edge: wrap}",
+    "  - transform: {zoom: 32768}", "  - transform: {}", "  - match-colors", "  - match-colors: input",
+    "  - match-colors: {reference: input.png, strength: {0: 0, 1: 1}}",
+    "  - match-colors: ../../etc/passwd.png",
+    "  - dream: {layer: 7, guide: input.png, channels: [0, 511]}",
+    "  - dream: {layer: 0, guide: nowhere.png}",
+    "  - dream: {layer: 3, normalize: lapnorm, lap-levels: 12, tv: 0.25, colors: original, blur: none}",
+    "  - dream: {layer: 3, algorithm: octaves, normalize: lapnorm, lap-levels: 1, tv: 1e-308}",
   ]
 
   /// Values at the edges of each setting's documented range (docs/recipes.md), by key.
@@ -125,7 +136,15 @@ struct DangerousValues {
     "model": ["inception5h", "googlenet.pb", "model.pb", "nonexistent.pb", "x", "inception_v3", "../x.pb"],
     "objective": ["mean", "mean-square", "max", "''"],
     "algorithm": ["classic", "octaves", "deepdream", "''"],
-    "blur": ["2d", "3d", "4d", "0"],
+    "blur": ["2d", "3d", "none", "4d", "0"],
+    "rotate": ["0", "90", "-90", "360", "1e308", ".nan", "{0: 0, 1: 1e300}"],
+    "translate": ["[0, 0]", "[1e308, 1e308]", "[.nan, 0]", "[1]", "3"],
+    "edge": ["reflect", "clamp", "wrap"],
+    "strength": ["0", "1", "1.0000001", "-0", ".nan"],
+    "colors": ["original", "dreamed", "grey"],
+    "normalize": ["std", "mean-abs", "lapnorm", "l2"],
+    "lap-levels": ["0", "1", "12", "13", "-1"],
+    "tv": ["0", "0.25", "0.2500001", "-1e-308", ".nan"],
     "preset": ["seed", "none", "''"],
     "quantize": ["round", "truncate", "floor"],
     "quantize-octaves": ["true", "false", "2"],
@@ -135,7 +154,7 @@ struct DangerousValues {
   ]
 
   /// Keys whose values are paths.
-  static let pathKeys: Set<String> = ["load", "save", "path", "video", "from"]
+  static let pathKeys: Set<String> = ["load", "save", "path", "video", "from", "guide", "reference"]
 
   /// A value for `key`'s setting from `byKey` (paths for path keys), or nil for other keys.
   func forKey(_ key: String, _ random: inout SplitMix64) -> [UInt8]? {

@@ -1,3 +1,4 @@
+import DreamEngine
 import Foundation
 import XCTest
 
@@ -119,6 +120,36 @@ final class CLIRunTests: XCTestCase {
     XCTAssertEqual(run.status, 0, run.stderr)
     let files = try TestSupport.files(in: folder.appendingPathComponent("out"))
     XCTAssertEqual(files.keys.sorted(), ["00.png", "01.png", "clip.avi"])
+  }
+
+  /// A guide that is not an image stops the run before its first frame, naming the file; a good
+  /// one renders, and changing its bytes re-renders the frames that dream with it.
+  func testGuideImageIsCheckedBeforeTheFirstFrameAndFingerprinted() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe(frames: 2, iterations: 1, extra: ", guide: guide.png, colors: original"),
+      in: folder)
+    let guide = folder.appendingPathComponent("guide.png")
+    try Data("not a png".utf8).write(to: guide)
+    let broken = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(broken.status, 1, broken.stdout + broken.stderr)
+    XCTAssertTrue(broken.stderr.contains("guide.png"), broken.stderr)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/00.png").path))
+    try FileManager.default.removeItem(at: guide)
+    try FileManager.default.copyItem(at: TestSupport.tinyInput, to: guide)
+    let first = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(first.status, 0, first.stderr)
+    let again = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertTrue(again.stdout.contains("up to date"), again.stdout)
+    // Another guide: frame 0 (the input) stays, frame 1 (dreamed with it) is rendered again.
+    try FileManager.default.removeItem(at: guide)
+    let other = RGBImage(width: 40, height: 40, pixels: (0..<4800).map { Float(($0 * 7) % 256) })
+    try Data(ImageCodec.encode(other, as: .png, name: guide.path)).write(to: guide)
+    let changed = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(changed.status, 0, changed.stderr)
+    XCTAssertTrue(changed.stdout.contains("rendered 1 frame (frame 1)"), changed.stdout)
   }
 
   func testLayersAndModels() throws {

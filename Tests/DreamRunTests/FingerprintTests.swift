@@ -72,6 +72,29 @@ final class FingerprintTests: XCTestCase {
     XCTAssertEqual(Set(a).count, a.count, "every node has its own fingerprint")
   }
 
+  /// A guide's bytes enter the dream nodes that read it (and what follows), not the frames before.
+  func testGuideImageBytesEnterTheDreamsThatReadThem() throws {
+    let files = InMemoryFileSystem(textFiles: ["/r/input.png": "x", "/r/cat.png": "y"])
+    let text = TestSupport.tinyRecipe(frames: 2, extra: ", guide: cat.png")
+    let p = ExecutionPlan(
+      recipe: try RecipeFile.parse(text: text, file: "/r/recipe.yaml", fileSystem: files).get())
+    var withGuide = inputs
+    withGuide.imageSHA256 = ["/r/cat.png": "g1"]
+    var otherGuide = inputs
+    otherGuide.imageSHA256 = ["/r/cat.png": "g2"]
+    let a = Fingerprints.compute(p, inputs: withGuide)
+    let b = Fingerprints.compute(p, inputs: otherGuide)
+    let dream = try XCTUnwrap(p.node(id: "f1.s5")).index
+    XCTAssertEqual(p.nodes[dream].operation.referencedImages.map(\.resolvedPath), ["/r/cat.png"])
+    for node in p.nodes {
+      if node.index >= dream {
+        XCTAssertNotEqual(a[node.index], b[node.index], "\(node.id) should change")
+      } else {
+        XCTAssertEqual(a[node.index], b[node.index], "\(node.id) should not change")
+      }
+    }
+  }
+
   func testDreamSeedsDifferPerFrameAndStepAndRepeat() {
     var seen = Set<UInt64>()
     for frame in 0..<100 {

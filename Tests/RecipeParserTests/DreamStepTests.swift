@@ -20,7 +20,11 @@ final class DreamStepTests: XCTestCase {
     XCTAssertEqual(step.algorithm.name, .classic)
     XCTAssertEqual(
       step.algorithm.numbers.mapValues(\.firstValue),
-      ["iterations": 10, "step": 3.0, "rescale": 0.7, "repeats": 4, "blend": 0.2, "tile": 400])
+      [
+        "iterations": 10, "step": 3.0, "rescale": 0.7, "repeats": 4, "blend": 0.2, "tile": 400,
+        "lap-levels": 4,
+        "tv": 0,
+      ])
     XCTAssertEqual(step.algorithm.blur?.value, .twoD)
     XCTAssertEqual(step.algorithm.quantizeOctaves?.value, false)
   }
@@ -52,7 +56,10 @@ final class DreamStepTests: XCTestCase {
     XCTAssertEqual(step.algorithm.name, .octaves)
     XCTAssertEqual(
       step.algorithm.numbers.mapValues(\.firstValue),
-      ["octaves": 4, "octave-scale": 1.4, "iterations": 10, "step": 1.5, "jitter": 32, "tile": 400])
+      [
+        "octaves": 4, "octave-scale": 1.4, "iterations": 10, "step": 1.5, "jitter": 32, "tile": 400,
+        "lap-levels": 4, "tv": 0,
+      ])
     XCTAssertNil(step.algorithm.blur)
   }
 
@@ -142,7 +149,7 @@ final class DreamStepTests: XCTestCase {
       recipes/test.yaml:4:34: error: dream: 'objective' must be 'mean-square' or 'mean', got 'mean-squared' (did you mean 'mean-square'?)
         - dream: {layer: 3, objective: mean-squared, blur: 3D}
                                        ^
-      recipes/test.yaml:4:54: error: dream: 'blur' must be '3d' or '2d', got '3D' (did you mean '3d'?)
+      recipes/test.yaml:4:54: error: dream: 'blur' must be '3d', '2d' or 'none', got '3D' (did you mean '3d'?)
         - dream: {layer: 3, objective: mean-squared, blur: 3D}
                                                            ^
       recipes/test.yaml:5:48: error: dream: preset 'seed' uses the classic algorithm; remove the preset or 'algorithm: octaves'

@@ -33,7 +33,10 @@ final class ExampleRecipeTests: XCTestCase {
       .filter { $0.hasSuffix(".yaml") }.sorted()
     XCTAssertEqual(
       names,
-      ["keyframed-zoom.yaml", "layer-sweep.yaml", "seed-exact.yaml", "single-photo.yaml", "zoom50.yaml"])
+      [
+        "guided.yaml", "keyframed-zoom.yaml", "lapnorm.yaml", "layer-sweep.yaml", "original-colors.yaml",
+        "seed-exact.yaml", "single-photo.yaml", "spiral.yaml", "zoom50.yaml",
+      ])
     for name in names {
       let recipe = try example(name)
       XCTAssertFalse(ExecutionPlan(recipe: recipe).nodes.isEmpty, name)

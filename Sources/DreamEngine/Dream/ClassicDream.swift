@@ -47,11 +47,11 @@ struct ClassicDream {
 
   /// `optimize_image`: `iterations` steps of
   /// grad = tiled gradient (random grid, per-tile std normalisation);
-  /// sigma = 0.5 + 4 i / N; smooth = blur(grad, sigma) + blur(grad, 2 sigma) + blur(grad, sigma / 2);
-  /// image += smooth * step / (std(smooth) + 1e-8).
+  /// sigma = 0.5 + 4 i / N; smooth = blur(grad, sigma) + blur(grad, 2 sigma) + blur(grad, sigma / 2)
+  /// (unless `smoothing` is `.none`); image += smooth * step / (std(smooth) + 1e-8) with the default
+  /// normalisation (see ``GradientNormalization``), minus the total-variation term when set.
   /// `image` is consumed so that the steps update its storage in place (no image-sized copy).
   func optimize(_ image: consuming RGBImage, octave: Int) throws -> RGBImage {
-    let ops = context.ops
     let n = parameters.iterations
     var gradient = [Float](repeating: 0, count: image.pixels.count)
     for i in 0..<n {
@@ -61,17 +61,11 @@ struct ClassicDream {
         minimumInputSize: context.source.minimumInputSize, generator: &context.generator)
       let loss = try context.tiledGradient(
         of: image, tiles: tiles, normalization: .standardDeviation, into: &gradient)
-      let sigma = Double(i) * 4.0 / Double(n) + 0.5
-      let channelSigma: (Double) -> Double
-      switch parameters.smoothing {
-      case .volumetric: channelSigma = { $0 }
-      case .spatial: channelSigma = { _ in 0 }
-      }
-      let smooth = ops.blurSum(
-        RGBImage(width: image.width, height: image.height, pixels: gradient),
-        sigmas: [sigma, sigma * 2, sigma * 0.5].map { ($0, $0, channelSigma($0)) })
-      let factor = Float(Double(parameters.stepSize) / (ops.standardDeviation(smooth) + 1e-8))
-      addScaled(smooth, factor: factor, to: &image)
+      let g = RGBImage(width: image.width, height: image.height, pixels: gradient)
+      let smooth = smoothed(g, iteration: i, of: n)
+      context.ascend(
+        &image, gradient: smooth, step: parameters.stepSize, normalization: parameters.normalization,
+        totalVariation: parameters.totalVariation, clip: false)
       context.report(
         DreamProgress(
           octave: octave, octaveCount: parameters.repeats + 1, iteration: i + 1, iterationCount: n,
@@ -80,16 +74,17 @@ struct ClassicDream {
     return image
   }
 
-  /// image += gradient * factor, row-parallel, in place.
-  private func addScaled(_ gradient: RGBImage, factor: Float, to image: inout RGBImage) {
-    let rowLength = image.width * 3
-    gradient.pixels.withUnsafeBufferPointer { g in
-      let gs = UncheckedSendable(g)
-      context.ops.rows.update(&image.pixels, rows: image.height) { range, out in
-        for i in (range.lowerBound * rowLength)..<(range.upperBound * rowLength) {
-          out[i] += gs.value[i] * factor
-        }
-      }
+  /// The gradient blurred by the sum of 3 Gaussians of sigma, 2 sigma and sigma / 2, where
+  /// sigma = 0.5 + 4 i / N (unchanged with `smoothing: .none`).
+  private func smoothed(_ gradient: RGBImage, iteration i: Int, of n: Int) -> RGBImage {
+    let sigma = Double(i) * 4.0 / Double(n) + 0.5
+    let channelSigma: (Double) -> Double
+    switch parameters.smoothing {
+    case .none: return gradient
+    case .volumetric: channelSigma = { $0 }
+    case .spatial: channelSigma = { _ in 0 }
     }
+    return context.ops.blurSum(
+      gradient, sigmas: [sigma, sigma * 2, sigma * 0.5].map { ($0, $0, channelSigma($0)) })
   }
 }

@@ -22,6 +22,8 @@ public enum GradientSmoothing: Sendable, Equatable {
   case volumetric
   /// Height and width only; channels are smoothed independently (more colourful results).
   case spatial
+  /// No smoothing: each iteration steps along the plain (tile-normalised) gradient.
+  case none
 }
 
 /// Parameters of the classic algorithm (see docs/seed-algorithm.md).
@@ -49,11 +51,17 @@ public struct ClassicDreamParameters: Sendable, Equatable {
   /// Clip to 0...255 and truncate to 8 bits around both Lanczos resizes between octaves, and use
   /// PIL's 8-bit resampler (the seed's `resize_u8`). Off: float Lanczos, no clipping.
   public var quantizeOctaves: Bool
+  /// How the smoothed gradient becomes the step (default: divided by its standard deviation).
+  public var normalization: GradientNormalization
+  /// Weight of the squared total-variation penalty, 0...0.25 (0: none); see
+  /// `ImageOps.totalVariationGradient`.
+  public var totalVariation: Float
 
   public init(
     iterations: Int = 10, stepSize: Float = 3.0, tileSize: Int = 400, repeats: Int = 4,
     rescaleFactor: Double = 0.7, blend: Float = 0.2, smoothing: GradientSmoothing = .volumetric,
-    quantizeOctaves: Bool = false
+    quantizeOctaves: Bool = false, normalization: GradientNormalization = .standardDeviation,
+    totalVariation: Float = 0
   ) {
     self.iterations = iterations
     self.stepSize = stepSize
@@ -63,6 +71,8 @@ public struct ClassicDreamParameters: Sendable, Equatable {
     self.blend = blend
     self.smoothing = smoothing
     self.quantizeOctaves = quantizeOctaves
+    self.normalization = normalization
+    self.totalVariation = totalVariation
   }
 
   /// The seed's behaviour: its defaults, 3-D smoothing and 8-bit octave resizes.
@@ -92,6 +102,7 @@ public struct ClassicDreamParameters: Sendable, Equatable {
     guard blend.isFinite, blend >= 0, blend <= 1 else {
       throw DreamError.invalidParameter(name: "blend", value: "\(blend)", expected: "a number in 0...1")
     }
+    try validateShaping(normalization, totalVariation)
   }
 }
 
@@ -113,10 +124,15 @@ public struct OctaveDreamParameters: Sendable, Equatable {
   public var clip: Bool
   /// Tile size for computing the gradient in pieces (>= 1); see `OctaveDream` for the rule.
   public var tileSize: Int
+  /// How the gradient becomes the step (default: divided by its mean absolute value).
+  public var normalization: GradientNormalization
+  /// Weight of the squared total-variation penalty, 0...0.25 (0: none).
+  public var totalVariation: Float
 
   public init(
     iterations: Int = 10, stepSize: Float = 1.5, octaves: Int = 4, octaveScale: Double = 1.4,
-    jitter: Int = 32, clip: Bool = true, tileSize: Int = 400
+    jitter: Int = 32, clip: Bool = true, tileSize: Int = 400,
+    normalization: GradientNormalization = .meanAbsolute, totalVariation: Float = 0
   ) {
     self.iterations = iterations
     self.stepSize = stepSize
@@ -125,6 +141,8 @@ public struct OctaveDreamParameters: Sendable, Equatable {
     self.jitter = jitter
     self.clip = clip
     self.tileSize = tileSize
+    self.normalization = normalization
+    self.totalVariation = totalVariation
   }
 
   func validate() throws {
@@ -148,5 +166,19 @@ public struct OctaveDreamParameters: Sendable, Equatable {
     guard tileSize >= 1 else {
       throw DreamError.invalidParameter(name: "tile-size", value: "\(tileSize)", expected: "an integer >= 1")
     }
+    try validateShaping(normalization, totalVariation)
+  }
+}
+
+/// Checks the normalisation and total-variation settings both algorithms share.
+private func validateShaping(_ normalization: GradientNormalization, _ totalVariation: Float) throws {
+  if case .laplacian(let levels) = normalization, !(1...GradientNormalization.maximumLevels).contains(levels)
+  {
+    throw DreamError.invalidParameter(
+      name: "lap-levels", value: "\(levels)", expected: "1...\(GradientNormalization.maximumLevels)")
+  }
+  guard totalVariation.isFinite, totalVariation >= 0, totalVariation <= 0.25 else {
+    throw DreamError.invalidParameter(
+      name: "tv", value: "\(totalVariation)", expected: "a number in 0...0.25")
   }
 }

@@ -65,7 +65,6 @@ struct OctaveDream {
 
   /// `iterations` jittered, mean-|g|-normalised ascent steps at one octave.
   private func steps(_ image: consuming RGBImage, octave: Int, octaveCount: Int) throws -> RGBImage {
-    let ops = context.ops
     let tiles = TileGrid.fixedTiles(
       width: image.width, height: image.height, tileSize: parameters.tileSize,
       minimumInputSize: context.source.minimumInputSize)
@@ -77,25 +76,9 @@ struct OctaveDream {
       let loss = try context.tiledGradient(
         of: image, tiles: tiles, shiftX: ox, shiftY: oy, normalization: .areaWeighted, into: &gradient)
       let g = RGBImage(width: image.width, height: image.height, pixels: gradient)
-      let meanAbs = ops.meanAbsoluteValue(g)
-      // An all-zero gradient (e.g. a dead ReLU layer) gives no step instead of the notebook's NaN.
-      let factor: Float = meanAbs > 0 ? Float(Double(parameters.stepSize) / meanAbs) : 0
-      let clip = parameters.clip
-      let rowLength = image.width * 3
-      g.pixels.withUnsafeBufferPointer { gp in
-        let gs = UncheckedSendable(gp)
-        ops.rows.update(&image.pixels, rows: image.height) { range, out in
-          for j in (range.lowerBound * rowLength)..<(range.upperBound * rowLength) {
-            let v = out[j] + factor * gs.value[j]
-            if clip {
-              let a = v > 0 ? v : 0
-              out[j] = a < 255 ? a : 255
-            } else {
-              out[j] = v
-            }
-          }
-        }
-      }
+      context.ascend(
+        &image, gradient: g, step: parameters.stepSize, normalization: parameters.normalization,
+        totalVariation: parameters.totalVariation, clip: parameters.clip)
       context.report(
         DreamProgress(
           octave: octave, octaveCount: octaveCount, iteration: i + 1, iterationCount: parameters.iterations,

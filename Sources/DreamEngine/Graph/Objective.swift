@@ -17,13 +17,19 @@ public struct Objective: Equatable, Sendable {
     /// Selected channels, or nil for all.
     public var channels: [Int]?
     public var weight: Float
+    /// When set, the term is google/deepdream's guided objective instead of `reduction`: see
+    /// ``GuideFeatures``.
+    public var guide: GuideFeatures?
 
-    public init(layer: String, reduction: Reduction = .meanSquare, channels: [Int]? = nil, weight: Float = 1)
-    {
+    public init(
+      layer: String, reduction: Reduction = .meanSquare, channels: [Int]? = nil, weight: Float = 1,
+      guide: GuideFeatures? = nil
+    ) {
       self.layer = layer
       self.reduction = reduction
       self.channels = channels
       self.weight = weight
+      self.guide = guide
     }
   }
 
@@ -50,6 +56,7 @@ extension Objective.Term {
   /// The term's value for activation `a` and, added into `grad`, weight * d(value)/d(a).
   /// Sums in Double so the loss does not depend on the tile size's rounding.
   func evaluate(_ a: Tensor, accumulatingInto grad: Tensor) -> Double {
+    if let guide { return evaluateGuided(a, guide: guide, accumulatingInto: grad) }
     let c = a.shape.channels
     let selected = channels ?? Array(0..<c)
     let count = a.shape.height * a.shape.width * selected.count

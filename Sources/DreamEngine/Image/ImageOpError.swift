@@ -17,6 +17,10 @@ public enum ImageOpError: Error, Equatable, CustomStringConvertible {
   case sizeMismatch(operation: String, firstWidth: Int, firstHeight: Int, secondWidth: Int, secondHeight: Int)
   /// A clip range whose lower bound is above its upper bound, or not finite.
   case invalidRange(lower: Float, upper: Float)
+  /// A transform whose zoom is not > 0, or with a value that is not finite.
+  case invalidTransform(zoom: Double, rotate: Double, dx: Double, dy: Double)
+  /// A colour-match strength outside 0...1.
+  case invalidStrength(Double)
 
   public var description: String {
     switch self {
@@ -40,6 +44,11 @@ public enum ImageOpError: Error, Equatable, CustomStringConvertible {
       return "\(operation): images differ in size (\(w1)x\(h1) vs \(w2)x\(h2)); resize one of them first"
     case .invalidRange(let lower, let upper):
       return "clip: range \(lower)...\(upper) is empty or not finite; give lower <= upper"
+    case .invalidTransform(let zoom, let rotate, let dx, let dy):
+      return "transform: zoom \(zoom), rotate \(rotate), translate [\(dx), \(dy)] cannot be applied; "
+        + "use a finite zoom > 0 and finite angles and offsets"
+    case .invalidStrength(let strength):
+      return "match-colors: strength \(strength) is not in 0...1"
     }
   }
 }

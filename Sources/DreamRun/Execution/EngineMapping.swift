@@ -6,7 +6,12 @@ import RecipeParser
 /// Translates resolved plan operations into engine calls.
 enum EngineMapping {
   /// The engine objective of a dream node; layers are resolved in the model's dream-layer list.
-  static func objective(for dream: ResolvedDream, layers: [String]) throws(ModelError) -> Objective {
+  /// With a guide, `guide(image, layer, channels)` gives each term's guide features (nil: the
+  /// objective without them, for checks that need only the network's shape).
+  static func objective(
+    for dream: ResolvedDream, layers: [String],
+    guide: (ImageReference, String, [Int]?) throws -> GuideFeatures?
+  ) throws -> Objective {
     let reduction: Objective.Reduction
     switch dream.objective {
     case .meanSquare: reduction = .meanSquare
@@ -18,9 +23,11 @@ enum EngineMapping {
         // validateLayers ran before the plan was executed, so this is a bug.
         preconditionFailure("layer \(term.layer) was not validated against the model")
       }
+      let features = try dream.guide.flatMap { try guide($0, name, term.channels) }
       terms.append(
-        Objective.Term(layer: name, reduction: reduction, channels: term.channels, weight: Float(term.weight))
-      )
+        Objective.Term(
+          layer: name, reduction: reduction, channels: term.channels, weight: Float(term.weight),
+          guide: features))
     }
     return Objective(terms: terms)
   }
@@ -28,24 +35,34 @@ enum EngineMapping {
   /// The engine algorithm and parameters of a dream node (settings read by their schema keys).
   static func algorithm(for dream: ResolvedDream) -> DreamAlgorithm {
     let a = dream.algorithm
+    let normalization: GradientNormalization
+    switch a.normalize {
+    case .std: normalization = .standardDeviation
+    case .meanAbs: normalization = .meanAbsolute
+    case .lapnorm: normalization = .laplacian(levels: a.integer("lap-levels"))
+    }
+    let totalVariation = Float(a.number("tv"))
     switch a.name {
     case .classic:
       let smoothing: GradientSmoothing
       switch a.blur ?? .twoD {
       case .twoD: smoothing = .spatial
       case .threeD: smoothing = .volumetric
+      case .none: smoothing = .none
       }
       return .classic(
         ClassicDreamParameters(
           iterations: a.integer("iterations"), stepSize: Float(a.number("step")), tileSize: a.integer("tile"),
           repeats: a.integer("repeats"), rescaleFactor: a.number("rescale"), blend: Float(a.number("blend")),
-          smoothing: smoothing, quantizeOctaves: a.quantizeOctaves ?? false))
+          smoothing: smoothing, quantizeOctaves: a.quantizeOctaves ?? false, normalization: normalization,
+          totalVariation: totalVariation))
     case .octaves:
       return .octave(
         OctaveDreamParameters(
           iterations: a.integer("iterations"), stepSize: Float(a.number("step")),
           octaves: a.integer("octaves"),
-          octaveScale: a.number("octave-scale"), jitter: a.integer("jitter"), tileSize: a.integer("tile")))
+          octaveScale: a.number("octave-scale"), jitter: a.integer("jitter"), tileSize: a.integer("tile"),
+          normalization: normalization, totalVariation: totalVariation))
     }
   }
 
@@ -66,16 +83,35 @@ enum EngineMapping {
           + "\(width)x\(height) frame; use smaller trims"
       }
       return nil
-    case .tint, .clip, .quantize:
+    case .affine(let zoom, let rotate, let dx, let dy, _):
+      if !(zoom.isFinite && zoom > 0 && rotate.isFinite && dx.isFinite && dy.isFinite) {
+        return "transform: zoom \(CanonicalNumber.display(zoom)), rotate \(CanonicalNumber.display(rotate)), "
+          + "translate [\(CanonicalNumber.display(dx)), \(CanonicalNumber.display(dy))] must be finite with zoom > 0"
+      }
+      return nil
+    case .matchColors, .tint, .clip, .quantize:
       return nil
     }
   }
 
-  /// Applies `transforms` in order.
-  static func apply(_ transforms: [ResolvedTransform], to image: RGBImage, ops: ImageOps) throws -> RGBImage {
+  /// Applies `transforms` in order; `colors` gives the statistics of a `match-colors` reference.
+  static func apply(
+    _ transforms: [ResolvedTransform], to image: RGBImage, ops: ImageOps,
+    colors: (ColorReference) throws -> ColorStatistics
+  ) throws -> RGBImage {
     var current = image
     for transform in transforms {
       switch transform {
+      case .affine(let zoom, let rotate, let dx, let dy, let edge):
+        let resampleEdge: ResampleEdge
+        switch edge {
+        case .reflect: resampleEdge = .reflect
+        case .clamp: resampleEdge = .clamp
+        }
+        current = try ops.affine(
+          current, zoom: zoom, rotateDegrees: rotate, dx: dx, dy: dy, edge: resampleEdge)
+      case .matchColors(let reference, let strength):
+        current = try ops.matchColors(current, to: colors(reference), strength: strength)
       case .zoomFactor(let factor):
         current = try ops.zoom(current, factor: factor)
       case .zoomTrim(let top, let bottom, let left, let right):

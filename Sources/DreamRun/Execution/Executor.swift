@@ -169,7 +169,13 @@ public final class Executor {
       case .transform(let transforms):
         precondition(node.inputs == [current.index], "node \(node.id) does not read the current image")
         do {
-          current = (index, try EngineMapping.apply(transforms, to: current.image, ops: ops))
+          current = (
+            index,
+            try EngineMapping.apply(
+              transforms, to: current.image, ops: ops, colors: run.colorStatistics(for:))
+          )
+        } catch let error as RunError {
+          throw error
         } catch {
           throw .runtimeAt(
             context.recipe.source.diagnostic(node.kind.rawValue, "\(node.id): \(error)", at: node.location))
@@ -201,14 +207,19 @@ public final class Executor {
   private func runDream(_ dream: ResolvedDream, node: PlanNode, image: RGBImage) throws(RunError) -> RGBImage
   {
     do {
-      let objective = try EngineMapping.objective(for: dream, layers: run.layerNames)
+      let objective = try EngineMapping.objective(
+        for: dream, layers: run.layerNames, guide: run.guideFeatures)
       let network = try run.networks.network(for: objective)
       let dreamer = Dreamer(source: network, threads: context.threads)
       let seed = DreamSeed.derive(seed: dream.seed, frame: dream.frame, step: node.steps.first ?? 0)
       let reporter = self.reporter
-      return try dreamer.run(
+      let dreamed = try dreamer.run(
         image, algorithm: EngineMapping.algorithm(for: dream), seed: seed,
         progress: { reporter.dreamProgress($0) }, shouldStop: shouldStop)
+      switch dream.colors {
+      case .dreamed: return dreamed
+      case .original: return try ops.keepingColors(of: image, luminanceOf: dreamed)
+      }
     } catch is DreamCancelled {
       throw interrupted()
     } catch {

@@ -20,21 +20,26 @@ public struct FingerprintInputs: Sendable, Equatable {
   /// The model's dream-layer names (index = position), which turn `layer: 3` into a node name;
   /// nil when the model is not available (layers then enter as written).
   public var dreamLayers: [String]?
+  /// sha256 (hex) of every other image the recipe reads (guides, colour references), by resolved
+  /// path.
+  public var imageSHA256: [String: String]
 
   public init(
     engineVersion: String = EngineVersion.current, modelSHA256: String, inputSHA256: String,
-    dreamLayers: [String]? = nil
+    dreamLayers: [String]? = nil, imageSHA256: [String: String] = [:]
   ) {
     self.engineVersion = engineVersion
     self.modelSHA256 = modelSHA256
     self.inputSHA256 = inputSHA256
     self.dreamLayers = dreamLayers
+    self.imageSHA256 = imageSHA256
   }
 }
 
 /// One fingerprint per plan node: sha256 (hex) over the engine version, the node's kind and
 /// canonical parameter string, what it reads from outside the plan (the input file's hash for
-/// `load`; the model's hash and the resolved layer names for `dream`; never the thread count,
+/// `load`; the model's hash and the resolved layer names for `dream`; the hashes of guide and
+/// colour-reference images for the nodes that read them; never the thread count,
 /// which changes no bit) and the fingerprints of its input
 /// nodes, in order. So a change anywhere changes the fingerprint of every node downstream of it,
 /// and nothing else.
@@ -58,6 +63,10 @@ public enum Fingerprints {
           fields.append("layers=" + names.joined(separator: ","))
         }
       case .transform, .save, .video: break
+      }
+      // Guides and colour references: their bytes, like the input's (their paths are parameters).
+      for image in node.operation.referencedImages {
+        fields.append("image-sha256=" + (inputs.imageSHA256[image.resolvedPath] ?? "unread"))
       }
       for input in node.inputs {
         precondition(input < result.count, "plan node \(node.id) reads node \(input), not yet fingerprinted")

@@ -28,6 +28,12 @@ public final class PreparedRun {
   /// Peak memory of the run, worked out by ``checkNodes()``.
   public private(set) var memory = MemoryEstimate()
   private var resizedInput: RGBImage?
+  /// Header sizes of the guides and colour references, by resolved path.
+  private(set) var referencedSizes: [String: ImageSize] = [:]
+  /// Guide features by guide, layer and channels, computed on first use.
+  private var guides: [String: GuideFeatures] = [:]
+  /// Colour statistics of `match-colors` references, computed on first use.
+  private var colorReferences: [ColorReference: ColorStatistics] = [:]
   /// One network per distinct objective, built once and reused across frames.
   let networks: NetworkCache
 
@@ -63,7 +69,9 @@ public final class PreparedRun {
       recipe: recipe, options: options, resolvedModel: resolved, dreamLayers: layerNames,
       planFrames: false, store: store)
     let inputSize = try inspectInput(context, depth: .header)
+    let referencedSizes = try inspectReferencedImages(context, purpose: purpose)
     let run = PreparedRun(context: context, model: model, layerNames: layerNames, inputSize: inputSize)
+    run.referencedSizes = referencedSizes
     run.memory.modelBytes = resolved.fileURL.fileSize
     try run.checkNodes()
     let safety = try OutputSafety(context: context)
@@ -76,6 +84,7 @@ public final class PreparedRun {
       run.context.planFrames()
       try safety.check(run.plannedOutputs(), ownership: true)
       _ = try run.frameInput()
+      try run.prepareReferencedImages()
       try run.prepareOutputFolders()
     }
     return run
@@ -109,6 +118,26 @@ public final class PreparedRun {
     }
   }
 
+  /// Guides and colour references checked by their headers, then decoded (and dropped) for a run
+  /// and, when small, for `validate`, so that a broken one stops the run before its first frame.
+  static func inspectReferencedImages(_ context: RecipeContext, purpose: Purpose) throws(RunError)
+    -> [String: ImageSize]
+  {
+    var sizes: [String: ImageSize] = [:]
+    for (path, bytes) in context.referencedImageBytes.sorted(by: { $0.key < $1.key }) {
+      do {
+        let size = try ImageCodec.inspect(bytes, name: path, depth: .header)
+        if purpose == .run || size.width * size.height <= validatePixelLimit {
+          _ = try ImageCodec.inspect(bytes, name: path, depth: .pixels)
+        }
+        sizes[path] = ImageSize(width: size.width, height: size.height)
+      } catch {
+        throw .runtime(error.description)
+      }
+    }
+    return sizes
+  }
+
   /// `validate`'s check of the pixels: the input (of `size`, from its header) decoded and dropped
   /// when it has at most ``validatePixelLimit`` pixels; a larger one is left to the run.
   static func decodeIfSmall(_ context: RecipeContext, size: ImageSize) throws(RunError) {
@@ -129,6 +158,97 @@ public final class PreparedRun {
     let resized = try Self.resize(decoded, context: context)
     resizedInput = resized
     return resized
+  }
+
+  /// The colour statistics `match-colors` matches to: of the frame input, or of a reference image
+  /// at its own size (decoded once; the pixels are dropped, the statistics kept).
+  func colorStatistics(for reference: ColorReference) throws(RunError) -> ColorStatistics {
+    if let known = colorReferences[reference] { return known }
+    let statistics: ColorStatistics
+    switch reference {
+    case .input: statistics = ColorStatistics(of: try frameInput())
+    case .image(let image): statistics = ColorStatistics(of: try referencedImage(image.resolvedPath))
+    }
+    colorReferences[reference] = statistics
+    return statistics
+  }
+
+  /// A guide is scaled down (bilinear, aspect kept) to fit this square before its features are
+  /// taken: the size of the default tile, so guide and dream features have similar scales.
+  public static let guideSide = 400
+
+  /// The size a guide of `size` is used at: scaled down (aspect kept) to fit ``guideSide``.
+  static func guideSize(_ size: ImageSize) -> ImageSize {
+    let scale = min(1, Double(guideSide) / Double(max(size.width, size.height, 1)))
+    guard scale < 1 else { return size }
+    return ImageSize(
+      width: max(1, Int((Double(size.width) * scale).rounded())),
+      height: max(1, Int((Double(size.height) * scale).rounded())))
+  }
+
+  /// Why `image` cannot guide a dream on a network needing `minimum` pixels per side, or nil.
+  func guideProblem(_ image: ImageReference, minimum: Int) -> String? {
+    guard let size = referencedSizes[image.resolvedPath] else { return nil }
+    let used = Self.guideSize(size)
+    guard min(used.width, used.height) < minimum else { return nil }
+    return "guide image '\(image.path)' is used at \(used.width)x\(used.height); the layer needs at least "
+      + "\(minimum) pixels per side; use a larger guide image"
+  }
+
+  /// Computes every guide's features and colour reference's statistics before the first frame
+  /// (while no frame is in memory; each image is decoded once and dropped).
+  func prepareReferencedImages() throws(RunError) {
+    for occurrence in context.recipe.distinctOperations(frameLimit: context.options.frameLimit) {
+      if case .transform(let transforms) = occurrence.operation {
+        for case .matchColors(let reference, _) in transforms { _ = try colorStatistics(for: reference) }
+      }
+      guard case .dream(let dream) = occurrence.operation, let guide = dream.guide else { continue }
+      for term in dream.terms {
+        guard let name = term.layer.resolved(in: layerNames) else { continue }
+        do {
+          _ = try guideFeatures(guide, layer: name, channels: term.channels)
+        } catch let error as RunError {
+          throw error
+        } catch {
+          throw .runtime("\(guide.resolvedPath): \(error)")
+        }
+      }
+    }
+  }
+
+  /// The activations of `image` at `layer` (restricted to `channels`), computed once.
+  func guideFeatures(_ image: ImageReference, layer: String, channels: [Int]?) throws -> GuideFeatures? {
+    let id = "\(image.resolvedPath)|\(layer)|" + (channels?.map(String.init).joined(separator: ",") ?? "all")
+    if let known = guides[id] { return known }
+    var pixels = try referencedImage(image.resolvedPath)
+    let size = Self.guideSize(ImageSize(width: pixels.width, height: pixels.height))
+    if size.width != pixels.width || size.height != pixels.height {
+      pixels = try ImageOps(threads: context.threads).resizeBilinear(
+        pixels, width: size.width, height: size.height)
+    }
+    let network = try networks.network(for: .meanSquare(layer))
+    if let problem = guideProblem(image, minimum: network.minimumInputSize) {
+      throw RunError.runtime(problem)
+    }
+    let shape = TensorShape(height: pixels.height, width: pixels.width, channels: 3)
+    guard let activations = try network.forward(Tensor(shape: shape, values: pixels.pixels))[layer] else {
+      preconditionFailure("a network built for layer \(layer) returns its activations")
+    }
+    let features = GuideFeatures(id: id, activations: activations, channels: channels)
+    guides[id] = features
+    return features
+  }
+
+  /// A guide or colour-reference image decoded from the bytes the context read (and hashed).
+  func referencedImage(_ resolvedPath: String) throws(RunError) -> RGBImage {
+    guard let bytes = context.referencedImageBytes[resolvedPath] else {
+      preconditionFailure("the recipe context reads every referenced image; \(resolvedPath) is missing")
+    }
+    do {
+      return try ImageCodec.decode(bytes, name: resolvedPath)
+    } catch {
+      throw .runtime(error.description)
+    }
   }
 
   static func resize(_ image: RGBImage, context: RecipeContext) throws(RunError) -> RGBImage {
@@ -163,7 +283,8 @@ public final class PreparedRun {
     let height = frameSize.height
     memory.frame = "\(width)x\(height)"
     memory.framePixels = width * height
-    memory.inputPixels = inputSize.width * inputSize.height
+    // The input and each guide or colour reference are decoded one at a time, before the frames.
+    memory.inputPixels = ([inputSize] + referencedSizes.values).map { $0.width * $0.height }.max() ?? 0
     memory.passes = min(context.threads, EngineThreads.processorCount)
     memory.planNodes = context.plannedSize.nodes
     for occurrence in recipe.distinctOperations(frameLimit: context.options.frameLimit) {
@@ -177,8 +298,12 @@ public final class PreparedRun {
         }
       case .dream(let dream):
         do {
-          let objective = try EngineMapping.objective(for: dream, layers: layerNames)
+          // The network's shape does not depend on the guide's features (computed before a run).
+          let objective = try EngineMapping.objective(for: dream, layers: layerNames) { _, _, _ in nil }
           let network = try networks.network(for: objective)
+          if let guide = dream.guide, let problem = guideProblem(guide, minimum: network.minimumInputSize) {
+            report(occurrence, "dream", problem)
+          }
           let algorithm = EngineMapping.algorithm(for: dream)
           try Dreamer.validate(
             width: width, height: height, algorithm: algorithm, minimumInputSize: network.minimumInputSize)

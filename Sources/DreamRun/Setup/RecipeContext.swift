@@ -20,6 +20,9 @@ public struct RecipeContext: Sendable {
   /// The input image file's bytes and their sha256.
   public let inputBytes: [UInt8]
   public let inputSHA256: String
+  /// The bytes of every other image the steps read (guides, colour references), by resolved path.
+  public let referencedImageBytes: [String: [UInt8]]
+  public let referencedImageSHA256: [String: String]
   /// The model's dream-layer names, when known (they resolve `layer: 3` in fingerprints).
   public let dreamLayers: [String]?
   /// One fingerprint per plan node.
@@ -76,9 +79,21 @@ public struct RecipeContext: Sendable {
     }
     self.dreamLayers = layers
     let inputPath = recipe.load.value.resolvedPath
-    let data = try Self.readInputFile(inputPath, recipe: recipe)
+    let data = try Self.readImageFile(
+      inputPath, what: "input image", stage: "load", at: recipe.load.location, recipe: recipe)
     inputBytes = [UInt8](data)
     inputSHA256 = Fingerprints.sha256Hex(data)
+    var bytes: [String: [UInt8]] = [:]
+    var hashes: [String: String] = [:]
+    for reference in recipe.referencedImages {
+      let path = reference.image.value.resolvedPath
+      let data = try Self.readImageFile(
+        path, what: reference.what, stage: reference.stage, at: reference.image.location, recipe: recipe)
+      bytes[path] = [UInt8](data)
+      hashes[path] = Fingerprints.sha256Hex(data)
+    }
+    referencedImageBytes = bytes
+    referencedImageSHA256 = hashes
     plan = ExecutionPlan(recipe: recipe, frameLimit: 0)
     fingerprints = []
     let locations = RunState.locations(
@@ -99,7 +114,9 @@ public struct RecipeContext: Sendable {
   }
 
   private var fingerprintInputs: FingerprintInputs {
-    FingerprintInputs(modelSHA256: modelSHA256, inputSHA256: inputSHA256, dreamLayers: dreamLayers)
+    FingerprintInputs(
+      modelSHA256: modelSHA256, inputSHA256: inputSHA256, dreamLayers: dreamLayers,
+      imageSHA256: referencedImageSHA256)
   }
 
   /// How many frames and plan nodes `planFrames()` makes, counted without making them.
@@ -116,20 +133,22 @@ public struct RecipeContext: Sendable {
   /// that a photo produces).
   static let maximumInputBytes = 512 << 20
 
-  /// The input file's bytes, refusing one over ``maximumInputBytes`` before reading it (a
-  /// multi-gigabyte file named .png costs nothing to reject). Whether the bytes are a PNG or JPEG
-  /// is the decoder's check.
-  static func readInputFile(_ path: String, recipe: Recipe) throws(RunError) -> Data {
+  /// An image file's bytes (the input, a guide, a colour reference), refusing one over
+  /// ``maximumInputBytes`` before reading it (a multi-gigabyte file named .png costs nothing to
+  /// reject). Whether the bytes are a PNG or JPEG is the decoder's check.
+  static func readImageFile(
+    _ path: String, what: String, stage: String, at location: SourceLocation, recipe: Recipe
+  ) throws(RunError) -> Data {
     func failure(_ message: String) -> RunError {
-      .runtimeAt(recipe.source.diagnostic("load", message, at: recipe.load.location))
+      .runtimeAt(recipe.source.diagnostic(stage, message, at: location))
     }
-    let unreadable = failure("cannot read the input image '\(path)'; check that it exists and is readable")
+    let unreadable = failure("cannot read the \(what) '\(path)'; check that it exists and is readable")
     guard let handle = FileHandle(forReadingAtPath: path) else { throw unreadable }
     defer { try? handle.close() }
     let size = (try? handle.seekToEnd()).map(Int.init) ?? 0
     guard size <= maximumInputBytes else {
       throw failure(
-        "the input image '\(path)' is \(size >> 20) MB; dream-run reads images up to "
+        "the \(what) '\(path)' is \(size >> 20) MB; dream-run reads images up to "
           + "\(maximumInputBytes >> 20) MB (a PNG or JPEG photo); resize it first")
     }
     do {

@@ -26,21 +26,25 @@ public struct DreamParameter: Sendable {
   /// What a bad value is told (`'repeats' must be 0...64, got 100`).
   public let expectation: String
   public let isValid: @Sendable (Double) -> Bool
+  /// Left out of canonical parameter strings at its default: settings added after recipes were
+  /// already rendered, so that adding them changes no existing fingerprint.
+  public let omittedAtDefault: Bool
 
   init(
     _ key: String, _ kind: Kind, _ defaults: [DreamAlgorithmName: Double], _ expectation: String,
-    _ isValid: @escaping @Sendable (Double) -> Bool
+    omittedAtDefault: Bool = false, _ isValid: @escaping @Sendable (Double) -> Bool
   ) {
     self.key = key
     self.kind = kind
     self.defaults = defaults
     self.expectation = expectation
+    self.omittedAtDefault = omittedAtDefault
     self.isValid = isValid
   }
 }
 
 /// The table of numeric dream settings (non-numeric ones, `layer`, `channels`, `objective`,
-/// `preset`, `blur` and `quantize-octaves`, have readers of their own).
+/// `preset`, `blur`, `normalize` and `quantize-octaves`, have readers of their own).
 public enum DreamSchema {
   /// Smallest accepted tile side, in pixels.
   public static let minimumTile = 32
@@ -62,7 +66,22 @@ public enum DreamSchema {
     DreamParameter("octaves", .integer, [.octaves: 4], "must be 1...64") { $0 >= 1 && $0 <= 64 },
     DreamParameter("octave-scale", .number, [.octaves: 1.4], "must be greater than 1") { $0 > 1 },
     DreamParameter("jitter", .integer, [.octaves: 32], "must not be negative") { $0 >= 0 },
+    DreamParameter(
+      "lap-levels", .integer, [.classic: 4, .octaves: 4], "must be 1...\(maximumLapLevels)",
+      omittedAtDefault: true
+    ) { $0 >= 1 && $0 <= Double(maximumLapLevels) },
+    DreamParameter("tv", .number, [.classic: 0, .octaves: 0], "must be 0...0.25", omittedAtDefault: true) {
+      $0 >= 0 && $0 <= 0.25
+    },
   ]
+
+  /// The deepest Laplacian pyramid `lap-levels` allows (a 4096-pixel side halves to 1 in 12).
+  public static let maximumLapLevels = 12
+
+  /// The row of `key`, if the table has one.
+  public static func parameter(_ key: String) -> DreamParameter? {
+    parameters.first { $0.key == key }
+  }
 
   /// The settings `algorithm` takes, in table order.
   public static func parameters(for algorithm: DreamAlgorithmName) -> [DreamParameter] {
@@ -108,6 +127,13 @@ public enum ParameterValue: Sendable, Hashable {
     switch self {
     case .integer(let value): return .integer(value)
     case .number(let value): return .number(value)
+    }
+  }
+
+  public var doubleValue: Double {
+    switch self {
+    case .integer(let value): return Double(value)
+    case .number(let value): return value
     }
   }
 }

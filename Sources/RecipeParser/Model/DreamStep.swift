@@ -8,6 +8,19 @@ public struct DreamStep: Sendable, Equatable {
   public let algorithm: AlgorithmSettings
   /// The preset the defaults came from, if any.
   public let preset: Located<DreamPreset>?
+  /// `colors: original` keeps the input's colours (default `dreamed`).
+  public let colors: Located<DreamColors>
+  /// `guide:` image whose features the dream moves toward, instead of the layer's own.
+  public let guide: Located<ImageReference>?
+}
+
+/// Which colours a dream step's result keeps.
+public enum DreamColors: String, CaseIterable, Sendable {
+  /// The dream's own colours.
+  case dreamed
+  /// The luminance of the dream with the chroma (YCbCr Cb and Cr) of the step's input, as
+  /// neural-dream's `-original_colors`.
+  case original
 }
 
 /// The loss computed from a layer's activations.
@@ -32,6 +45,28 @@ public enum BlurMode: String, CaseIterable, Sendable {
   case threeD = "3d"
   /// Gaussian over height and width only.
   case twoD = "2d"
+  /// No smoothing: a plain gradient step.
+  case none
+}
+
+/// How the dream step turns its gradient into a step (`normalize:`).
+public enum NormalizeMode: String, CaseIterable, Sendable {
+  /// Divide by the standard deviation (the classic algorithm's default).
+  case std
+  /// Divide by the mean absolute value (the octaves algorithm's default).
+  case meanAbs = "mean-abs"
+  /// Laplacian-pyramid normalisation (the TensorFlow notebook's `lapnorm`), `lap-levels` levels.
+  case lapnorm
+}
+
+extension DreamAlgorithmName {
+  /// The normalisation the algorithm uses unless `normalize:` says otherwise.
+  public var defaultNormalize: NormalizeMode {
+    switch self {
+    case .classic: return .std
+    case .octaves: return .meanAbs
+    }
+  }
 }
 
 /// The dream algorithm with its settings; every number may be keyframed.
@@ -45,13 +80,17 @@ public struct AlgorithmSettings: Sendable, Equatable {
   /// Classic only: whether every downscaled/upscaled octave goes through 8 bits by truncation (the
   /// seed's; default false).
   public let quantizeOctaves: Located<Bool>?
+  /// How the gradient becomes the step (the algorithm's ``DreamAlgorithmName/defaultNormalize``
+  /// unless written).
+  public let normalize: Located<NormalizeMode>
 
   public init(
-    name: DreamAlgorithmName, numbers: [String: ParameterSchedule], blur: Located<BlurMode>? = nil,
-    quantizeOctaves: Located<Bool>? = nil
+    name: DreamAlgorithmName, numbers: [String: ParameterSchedule], normalize: Located<NormalizeMode>,
+    blur: Located<BlurMode>? = nil, quantizeOctaves: Located<Bool>? = nil
   ) {
     self.name = name
     self.numbers = numbers
+    self.normalize = normalize
     self.blur = blur
     self.quantizeOctaves = quantizeOctaves
   }

@@ -47,10 +47,42 @@ public struct Recipe: Sendable {
     pipeline.compactMap { step in
       switch step.operation {
       case .dream(let dream): return (step, dream)
-      case .zoom, .tint, .clip, .quantize, .save: return nil
+      case .zoom, .transform, .matchColors, .tint, .clip, .quantize, .save: return nil
       }
     }
   }
+
+  /// Every image file the steps read besides the input (guides, colour references), each once,
+  /// in step order.
+  public var referencedImages: [ReferencedImage] {
+    var seen = Set<String>()
+    var result: [ReferencedImage] = []
+    for step in pipeline {
+      let found: ReferencedImage?
+      switch step.operation {
+      case .dream(let dream):
+        found = dream.guide.map { ReferencedImage(image: $0, stage: "dream", what: "guide image") }
+      case .matchColors(let match):
+        if case .image(let image) = match.reference.value {
+          found = ReferencedImage(
+            image: Located(image, at: match.reference.location), stage: "match-colors",
+            what: "colour reference image")
+        } else {
+          found = nil
+        }
+      case .zoom, .transform, .tint, .clip, .quantize, .save: found = nil
+      }
+      if let found, seen.insert(found.image.value.resolvedPath).inserted { result.append(found) }
+    }
+    return result
+  }
+}
+
+/// An image a step reads besides the input, with the step kind and what it is for messages.
+public struct ReferencedImage: Sendable {
+  public let image: Located<ImageReference>
+  public let stage: String
+  public let what: String
 }
 
 /// The network a recipe dreams with.

@@ -2,7 +2,21 @@ import DreamVocabulary
 
 /// The kinds of step a recipe can contain, as written in `steps:`.
 public enum StepKind: String, CaseIterable, Sendable {
-  case load, zoom, tint, clip, quantize, dream, save, video
+  case load, zoom, transform, tint, clip, quantize, dream, save, video
+  case matchColors = "match-colors"
+}
+
+/// An image file a step reads besides the input (`guide:`, `match-colors:`).
+public struct ImageReference: Sendable, Hashable {
+  /// The path as written (relative to the recipe file); what parameter strings carry.
+  public let path: String
+  /// `path` resolved against the recipe's directory.
+  public let resolvedPath: String
+
+  public init(path: String, resolvedPath: String) {
+    self.path = path
+    self.resolvedPath = resolvedPath
+  }
 }
 
 /// `load: path` — reads the input image once, before the frame loop.
@@ -28,6 +42,43 @@ public struct ZoomTrim: Sendable, Equatable {
   public let bottom: Schedule<Int>
   public let left: Schedule<Int>
   public let right: Schedule<Int>
+}
+
+/// What `transform` samples where its source position falls outside the frame.
+public enum EdgeMode: String, CaseIterable, Sendable {
+  /// Mirror the frame at its edges (no visible seam for small motions; the default).
+  case reflect
+  /// Repeat the edge pixel (streaks where rotation uncovers a corner).
+  case clamp
+}
+
+/// `transform:` — zoom, rotation and translation about the frame's centre in one bilinear
+/// resampling per frame.
+public struct TransformStep: Sendable, Equatable {
+  /// Scale factor (> 0; above 1 zooms in).
+  public let zoom: Schedule<Double>
+  /// Degrees, counter-clockwise as seen.
+  public let rotate: Schedule<Double>
+  /// Pixels the content moves right and down.
+  public let translateX: Schedule<Double>
+  public let translateY: Schedule<Double>
+  public let edge: Located<EdgeMode>
+}
+
+/// The colour statistics `match-colors` matches each frame to.
+public enum ColorReference: Sendable, Hashable {
+  /// The loaded input at the frame size (what frame 0 starts from).
+  case input
+  /// Another image file (at its own size).
+  case image(ImageReference)
+}
+
+/// `match-colors:` — an affine colour transform that gives each frame the mean and covariance of
+/// the reference's colours, mixed with the frame by `strength`.
+public struct MatchColorsStep: Sendable, Equatable {
+  public let reference: Located<ColorReference>
+  /// 0...1: 0 leaves the frame, 1 matches it fully.
+  public let strength: Schedule<Double>
 }
 
 /// `tint:` — adds a value to each channel (R, G, B).
@@ -86,6 +137,8 @@ public struct VideoStep: Sendable, Equatable {
 /// A per-frame step of the pipeline.
 public enum PipelineOperation: Sendable, Equatable {
   case zoom(ZoomStep)
+  case transform(TransformStep)
+  case matchColors(MatchColorsStep)
   case tint(TintStep)
   case clip(ClipStep)
   case quantize(QuantizeStep)
@@ -96,6 +149,8 @@ public enum PipelineOperation: Sendable, Equatable {
   public var kind: StepKind {
     switch self {
     case .zoom: return .zoom
+    case .transform: return .transform
+    case .matchColors: return .matchColors
     case .tint: return .tint
     case .clip: return .clip
     case .quantize: return .quantize

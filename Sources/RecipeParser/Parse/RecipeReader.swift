@@ -206,7 +206,10 @@ final class RecipeReader {
       return Located(value, at: location(of: node))
     }
     let quoted = names.map { "'\($0)'" }
-    let options = quoted.count == 2 ? quoted.joined(separator: " or ") : quoted.joined(separator: ", ")
+    let options =
+      quoted.count <= 2
+      ? quoted.joined(separator: " or ")
+      : quoted.dropLast().joined(separator: ", ") + " or " + quoted[quoted.count - 1]
     var message = "'\(key)' must be \(options), got \(describe(node))"
     if case .scalar(let scalar) = node { message += Suggestion.hint(for: scalar.string, in: names) }
     error(stage, message, at: node)

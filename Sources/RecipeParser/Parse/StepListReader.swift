@@ -71,7 +71,7 @@ struct StepListReader {
         } else {
           failed = true
         }
-      case .zoom, .tint, .clip, .quantize, .dream, .save:
+      case .zoom, .transform, .matchColors, .tint, .clip, .quantize, .dream, .save:
         if let operation = steps.operation(header.kind, header.value, at: location, saves: list.pipeline) {
           if case .save(let save) = operation, let load = list.load,
             let frame = save.resolvedPath.frame(matching: load.value.resolvedPath, below: context.frames ?? 1)

@@ -4,7 +4,8 @@ internal import Yams
 extension StepReader {
   /// The keys of a dream step that are not in ``DreamSchema``.
   static let dreamOtherKeys = [
-    "layer", "channels", "objective", "algorithm", "preset", "blur", "quantize-octaves",
+    "layer", "channels", "objective", "algorithm", "preset", "blur", "quantize-octaves", "normalize",
+    "colors", "guide",
   ]
   /// The non-numeric keys only the classic algorithm takes.
   static let classicOnlyKeys = ["blur", "quantize-octaves"]
@@ -46,8 +47,20 @@ extension StepReader {
       fields["objective"].map { reader.choice($0, "dream", "objective", as: DreamObjective.self) }
       ?? Located(.meanSquare, at: fields.location)
     let settings = settings(fields, algorithm: algorithm, preset: preset?.value)
-    guard valid, let terms, let objective, let settings else { return nil }
-    return DreamStep(terms: terms, objective: objective, algorithm: settings, preset: preset)
+    let colors =
+      fields["colors"].map { reader.choice($0, "dream", "colors", as: DreamColors.self) }
+      ?? Located(.dreamed, at: fields.location)
+    let guide = fields["guide"].map {
+      image($0, "dream", "guide", example: "guide: flowers.jpg", what: "guide image")
+    }
+    if let guideKey = fields.keyNode("guide"), fields.has("objective") {
+      reader.error("dream", "'guide' replaces the objective; remove 'objective'", at: guideKey)
+      valid = false
+    }
+    guard valid, let terms, let objective, let settings, let colors, guide != .some(nil) else { return nil }
+    return DreamStep(
+      terms: terms, objective: objective, algorithm: settings, preset: preset, colors: colors,
+      guide: guide.flatMap { $0 })
   }
 
   // MARK: Algorithms
@@ -67,8 +80,16 @@ extension StepReader {
       }
       numbers[parameter.key] = schedule
     }
+    let normalize =
+      fields["normalize"].map { reader.choice($0, "dream", "normalize", as: NormalizeMode.self) }
+      ?? Located(algorithm.defaultNormalize, at: fields.location)
+    guard let normalize else { return nil }
+    if normalize.value != .lapnorm, let levels = fields.keyNode("lap-levels") {
+      reader.error("dream", "'lap-levels' applies to 'normalize: lapnorm' only", at: levels)
+      valid = false
+    }
     guard algorithm == .classic else {
-      return valid ? AlgorithmSettings(name: algorithm, numbers: numbers) : nil
+      return valid ? AlgorithmSettings(name: algorithm, numbers: numbers, normalize: normalize) : nil
     }
     let seedLike = preset == .seed
     let blur =
@@ -78,7 +99,8 @@ extension StepReader {
       fields["quantize-octaves"].map { reader.bool($0, "dream", "quantize-octaves") }
       ?? Located(seedLike, at: fields.location)
     guard valid, let blur, let quantize else { return nil }
-    return AlgorithmSettings(name: algorithm, numbers: numbers, blur: blur, quantizeOctaves: quantize)
+    return AlgorithmSettings(
+      name: algorithm, numbers: numbers, normalize: normalize, blur: blur, quantizeOctaves: quantize)
   }
 
   /// One numeric setting: its schedule as written (every keyframe checked against the range), or

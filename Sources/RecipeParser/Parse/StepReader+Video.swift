@@ -45,7 +45,7 @@ extension StepReader {
     let saves = pipeline.filter { step in
       switch step.operation {
       case .save: return true
-      case .zoom, .tint, .clip, .quantize, .dream: return false
+      case .zoom, .transform, .matchColors, .tint, .clip, .quantize, .dream: return false
       }
     }
     let sourceStep: PipelineStep?

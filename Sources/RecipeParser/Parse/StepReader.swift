@@ -12,6 +12,8 @@ struct StepReader {
   {
     switch kind {
     case .zoom: return zoom(node, at: location).map(PipelineOperation.zoom)
+    case .transform: return transform(node, at: location).map(PipelineOperation.transform)
+    case .matchColors: return matchColors(node, at: location).map(PipelineOperation.matchColors)
     case .tint: return tint(node, at: location).map(PipelineOperation.tint)
     case .clip: return clip(node, at: location).map(PipelineOperation.clip)
     case .quantize:
@@ -27,15 +29,27 @@ struct StepReader {
   // MARK: load
 
   func load(_ node: Node, at location: SourceLocation) -> Located<LoadStep>? {
-    guard let path = path(node, "load", "load", example: "load: photo.png") else { return nil }
+    guard let image = image(node, "load", "load", example: "load: photo.png", what: "input image") else {
+      return nil
+    }
+    return Located(
+      LoadStep(path: Located(image.value.path, at: image.location), resolvedPath: image.value.resolvedPath),
+      at: location)
+  }
+
+  /// A PNG or JPEG file that exists, relative to the recipe (`load`, `guide`, `match-colors`).
+  func image(_ node: Node, _ stage: String, _ key: String, example: String, what: String)
+    -> Located<ImageReference>?
+  {
+    guard let path = path(node, stage, key, example: example) else { return nil }
     guard ImageFileKind.forPath(path.value) != nil else {
       reader.error(
-        "load", "unsupported input image '\(path.value)' (use a .png, .jpg or .jpeg file)", at: path.location)
+        stage, "unsupported \(what) '\(path.value)' (use a .png, .jpg or .jpeg file)", at: path.location)
       return nil
     }
     let resolved = RecipePath.resolve(path.value, relativeTo: context.recipeDirectory)
-    guard reader.requireFile(path, resolved: resolved, stage: "load", what: "input image") else { return nil }
-    return Located(LoadStep(path: path, resolvedPath: resolved), at: location)
+    guard reader.requireFile(path, resolved: resolved, stage: stage, what: what) else { return nil }
+    return Located(ImageReference(path: path.value, resolvedPath: resolved), at: path.location)
   }
 
   /// A path scalar (for `load`, `save` and `video`).
@@ -111,6 +125,91 @@ struct StepReader {
       }
     }
     return trim
+  }
+
+  // MARK: transform, match-colors
+
+  func transform(_ node: Node, at location: SourceLocation) -> TransformStep? {
+    let keys = ["zoom", "rotate", "translate", "edge"]
+    guard let fields = reader.fields(of: node, stage: "transform", allowed: keys) else { return nil }
+    guard fields.has("zoom") || fields.has("rotate") || fields.has("translate") else {
+      reader.error(
+        "transform", "give at least one of 'zoom', 'rotate' (degrees) or 'translate' ([dx, dy] pixels)",
+        at: fields.location)
+      return nil
+    }
+    let frames = context.frames
+    func number(_ key: String, default value: Double) -> Schedule<Double>? {
+      guard let node = fields[key] else { return Schedule(constant: value, at: fields.location) }
+      return reader.numberSchedule(node, "transform", key, frames: frames)
+    }
+    let zoom = reader.checked(number("zoom", default: 1), "transform", "zoom", "must be greater than 0") {
+      $0 > 0
+    }
+    let rotate = number("rotate", default: 0)
+    var translate: (Schedule<Double>?, Schedule<Double>?) = (
+      Schedule(constant: 0, at: fields.location), Schedule(constant: 0, at: fields.location)
+    )
+    if let node = fields["translate"] {
+      guard case .sequence(let pair) = node, pair.count == 2 else {
+        reader.error(
+          "transform", "'translate' must be [dx, dy] in pixels, e.g. [2, 0], got \(reader.describe(node))",
+          at: node)
+        return nil
+      }
+      translate = (
+        reader.numberSchedule(pair[0], "transform", "translate", frames: frames),
+        reader.numberSchedule(pair[1], "transform", "translate", frames: frames)
+      )
+    }
+    let edge =
+      fields["edge"].map { reader.choice($0, "transform", "edge", as: EdgeMode.self) }
+      ?? Located(.reflect, at: fields.location)
+    guard let zoom, let rotate, let dx = translate.0, let dy = translate.1, let edge else { return nil }
+    if let size = context.size {
+      let limit = Double(min(size.width, size.height))
+      for keyframe in zoom.keyframes where keyframe.value > limit {
+        reader.error(
+          "transform",
+          "'zoom' \(CanonicalNumber.display(keyframe.value)) shows less than one pixel of the \(size) frame",
+          at: keyframe.location)
+        return nil
+      }
+    }
+    return TransformStep(zoom: zoom, rotate: rotate, translateX: dx, translateY: dy, edge: edge)
+  }
+
+  /// `match-colors: input | image.png` or `{reference: input | image.png, strength: 0...1}`; nothing
+  /// means `input`.
+  func matchColors(_ node: Node, at location: SourceLocation) -> MatchColorsStep? {
+    var referenceNode: Node? = node
+    var strength = Schedule(constant: 1.0, at: location)
+    if case .mapping = node {
+      guard let fields = reader.fields(of: node, stage: "match-colors", allowed: ["reference", "strength"])
+      else { return nil }
+      referenceNode = fields["reference"]
+      if let strengthNode = fields["strength"] {
+        guard
+          let checked = reader.checked(
+            reader.numberSchedule(strengthNode, "match-colors", "strength", frames: context.frames),
+            "match-colors", "strength", "must be 0...1", { $0 >= 0 && $0 <= 1 })
+        else { return nil }
+        strength = checked
+      }
+    }
+    guard let referenceNode, !reader.isNull(referenceNode) else {
+      return MatchColorsStep(reference: Located(.input, at: location), strength: strength)
+    }
+    if case .scalar(let scalar) = referenceNode, scalar.string == "input" {
+      return MatchColorsStep(
+        reference: Located(.input, at: reader.location(of: referenceNode)), strength: strength)
+    }
+    guard
+      let image = image(
+        referenceNode, "match-colors", "reference", example: "match-colors: palette.png",
+        what: "colour reference image")
+    else { return nil }
+    return MatchColorsStep(reference: Located(.image(image.value), at: image.location), strength: strength)
   }
 
   // MARK: tint, clip

@@ -107,6 +107,20 @@ extension ResolvedTransform {
       return .object(["op": .text("clip"), "low": .number(low), "high": .number(high)])
     case .quantize(let mode):
       return .object(["op": .text("quantize"), "mode": .text(mode.rawValue)])
+    case .affine(let zoom, let rotate, let dx, let dy, let edge):
+      return .object([
+        "op": .text("transform"), "zoom": .number(zoom), "rotate": .number(rotate), "dx": .number(dx),
+        "dy": .number(dy), "edge": .text(edge.rawValue),
+      ])
+    case .matchColors(let reference, let strength):
+      let written: String
+      switch reference {
+      case .input: written = "input"
+      case .image(let image): written = image.path
+      }
+      return .object([
+        "op": .text("match-colors"), "reference": .text(written), "strength": .number(strength),
+      ])
     }
   }
 }
@@ -131,9 +145,23 @@ extension ResolvedDream {
         }),
     ]
     fields["algorithm"] = .text(algorithm.name.rawValue)
-    for (key, value) in algorithm.numbers { fields[key] = value.canonicalValue }
+    // Written only when set, so that fingerprints from before these keys stay.
+    if colors != .dreamed { fields["colors"] = .text(colors.rawValue) }
+    if let guide { fields["guide"] = .text(guide.path) }
+    for (key, value) in algorithm.numbers {
+      if let parameter = DreamSchema.parameter(key), parameter.omittedAtDefault,
+        value.doubleValue == parameter.defaults[algorithm.name]
+      {
+        continue
+      }
+      fields[key] = value.canonicalValue
+    }
     if let blur = algorithm.blur { fields["blur"] = .text(blur.rawValue) }
     if let quantize = algorithm.quantizeOctaves { fields["quantize-octaves"] = .flag(quantize) }
+    // Written only when not the algorithm's own (fingerprints from before `normalize` stay).
+    if algorithm.normalize != algorithm.name.defaultNormalize {
+      fields["normalize"] = .text(algorithm.normalize.rawValue)
+    }
     return .object(fields)
   }
 }

@@ -32,7 +32,7 @@ extension Recipe {
     for step in pipeline {
       let checked = framesToCheck(step, frameCount: frameCount, exhaustive: exhaustive)
       switch step.operation {
-      case .zoom, .tint, .clip, .quantize:
+      case .zoom, .transform, .matchColors, .tint, .clip, .quantize:
         var seen = Set<ResolvedTransform>()
         for frame in checked {
           guard let transform = PlanBuilder.resolveTransform(step.operation, atFrame: frame),
@@ -89,7 +89,9 @@ extension Recipe {
 extension ResolvedDream {
   /// The same dream at frame 0: the parameters the engine's checks depend on.
   var ignoringFrame: ResolvedDream {
-    ResolvedDream(terms: terms, objective: objective, algorithm: algorithm, seed: seed, frame: 0)
+    ResolvedDream(
+      terms: terms, objective: objective, algorithm: algorithm, seed: seed, frame: 0, colors: colors,
+      guide: guide)
   }
 }
 
@@ -101,6 +103,10 @@ extension PipelineOperation {
     case .zoom(.trim(let trim)):
       return trim.top.keyframeFrames + trim.bottom.keyframeFrames + trim.left.keyframeFrames
         + trim.right.keyframeFrames
+    case .transform(let transform):
+      return transform.zoom.keyframeFrames + transform.rotate.keyframeFrames
+        + transform.translateX.keyframeFrames + transform.translateY.keyframeFrames
+    case .matchColors(let match): return match.strength.keyframeFrames
     case .tint(let tint):
       return tint.red.keyframeFrames + tint.green.keyframeFrames + tint.blue.keyframeFrames
     case .clip(let clip): return clip.low.keyframeFrames + clip.high.keyframeFrames

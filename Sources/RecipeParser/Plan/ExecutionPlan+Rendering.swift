@@ -103,6 +103,19 @@ extension ResolvedTransform {
       return "clip \(CanonicalNumber.short(low))...\(CanonicalNumber.short(high))"
     case .quantize(let mode):
       return "quantize \(mode.rawValue)"
+    case .affine(let zoom, let rotate, let dx, let dy, _):
+      var parts: [String] = []
+      if zoom != 1 { parts.append("x\(CanonicalNumber.short(zoom))") }
+      if rotate != 0 { parts.append("rotate \(signed(rotate))°") }
+      if dx != 0 || dy != 0 { parts.append("move \(signed(dx)),\(signed(dy))") }
+      return "transform " + (parts.isEmpty ? "identity" : parts.joined(separator: " "))
+    case .matchColors(let reference, let strength):
+      let name: String
+      switch reference {
+      case .input: name = "input"
+      case .image(let image): name = image.path
+      }
+      return "match-colors \(name)" + (strength == 1 ? "" : " x\(CanonicalNumber.short(strength))")
     }
   }
 }
@@ -118,15 +131,21 @@ extension ResolvedDream {
     }
     let head = (terms.count == 1 ? "layer " : "layers ") + layers.joined(separator: "+")
     let a = algorithm
+    var shaping = ""
+    if colors == .original { shaping += ", original colors" }
+    if let guide { shaping += ", guide \(guide.path)" }
+    if a.normalize == .lapnorm { shaping += ", lapnorm \(a.integer("lap-levels"))" }
+    if a.number("tv") > 0 { shaping += ", tv \(CanonicalNumber.short(a.number("tv")))" }
     switch a.name {
     case .classic:
       return
         "\(head), classic \(a.integer("iterations")) it, step \(CanonicalNumber.short(a.number("step"))), "
         + "rescale \(CanonicalNumber.short(a.number("rescale"))) x\(a.integer("repeats")), "
-        + "blend \(CanonicalNumber.short(a.number("blend")))"
+        + "blend \(CanonicalNumber.short(a.number("blend")))\(shaping)"
     case .octaves:
       return "\(head), octaves \(a.integer("octaves"))x\(CanonicalNumber.short(a.number("octave-scale"))), "
         + "\(a.integer("iterations")) it, step \(CanonicalNumber.short(a.number("step"))), jitter \(a.integer("jitter"))"
+        + shaping
     }
   }
 }

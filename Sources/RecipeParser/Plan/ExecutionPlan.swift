@@ -155,7 +155,7 @@ struct PlanBuilder {
 
     for (position, step) in recipe.pipeline.enumerated() {
       switch step.operation {
-      case .zoom, .tint, .clip, .quantize:
+      case .zoom, .transform, .matchColors, .tint, .clip, .quantize:
         guard !skipImageSteps, let transform = Self.resolveTransform(step.operation, atFrame: frame) else {
           continue
         }

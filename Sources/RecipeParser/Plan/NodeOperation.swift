@@ -26,6 +26,11 @@ public enum ResolvedTransform: Sendable, Hashable {
   case clip(low: Double, high: Double)
   /// Round every channel to 8 bits.
   case quantize(QuantizeMode)
+  /// Zoom, rotate (degrees, counter-clockwise) and translate (pixels) about the centre, one
+  /// bilinear resampling.
+  case affine(zoom: Double, rotate: Double, dx: Double, dy: Double, edge: EdgeMode)
+  /// Match the colour mean and covariance of `reference`, mixed in by `strength`.
+  case matchColors(reference: ColorReference, strength: Double)
 }
 
 /// One objective term at a frame: the layer in effect, its weight and channel subset.
@@ -45,6 +50,7 @@ public struct ResolvedAlgorithm: Sendable, Hashable {
   public let blur: BlurMode?
   /// Classic only.
   public let quantizeOctaves: Bool?
+  public let normalize: NormalizeMode
 
   /// The integer setting `key` (a key the schema gives this algorithm as an integer).
   public func integer(_ key: String) -> Int {
@@ -71,6 +77,8 @@ public struct ResolvedDream: Sendable, Hashable {
   public let algorithm: ResolvedAlgorithm
   public let seed: UInt64
   public let frame: Int
+  public let colors: DreamColors
+  public let guide: ImageReference?
 }
 
 /// What a plan node does, with every parameter resolved (schedules evaluated, paths expanded and
@@ -93,6 +101,21 @@ public enum NodeOperation: Sendable, Equatable {
     case .dream: return .dream
     case .save: return .save
     case .video: return .video
+    }
+  }
+
+  /// The image files, besides the input, that the node reads (guides, colour references).
+  public var referencedImages: [ImageReference] {
+    switch self {
+    case .transform(let transforms):
+      return transforms.compactMap {
+        if case .matchColors(.image(let image), _) = $0 { return image }
+        return nil
+      }
+    case .dream(let dream):
+      return dream.guide.map { [$0] } ?? []
+    case .load, .save, .video:
+      return []
     }
   }
 
