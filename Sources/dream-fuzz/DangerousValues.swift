@@ -62,7 +62,7 @@ struct DangerousValues {
     "factor", "trim", "top", "bottom", "left", "right", "tint", "clip", "quantize", "dream", "layer",
     "channels", "objective", "algorithm", "iterations", "step", "rescale", "repeats", "blend", "tile",
     "blur", "quantize-octaves", "preset", "octaves", "octave-scale", "jitter", "save", "path", "quality",
-    "video", "fps", "from", "tolerance", "max", "mean", "psnr", "weight", "<<", "thread", "frame",
+    "video", "fps", "from", "blend", "tolerance", "max", "mean", "psnr", "weight", "<<", "thread", "frame",
     "transform", "rotate", "translate", "edge", "match-colors", "reference", "strength", "colors", "guide",
     "normalize", "lap-levels", "tv",
     "Steps", "", "\"\"", "? [a, b]", "*alias", "&a key", "!!str key", "x\u{1B}[2Jy", "key with spaces",
@@ -97,7 +97,7 @@ struct DangerousValues {
 
   /// Values at the edges of each setting's documented range (docs/recipes.md), by key.
   static let byKey: [String: [String]] = [
-    "frames": ["0", "1", "2", "999999", "1000000", "1000001", "2147483648", "1e6", "-1", "[1, 2]"],
+    "frames": ["0", "1", "2", "999999", "1000000", "1000001", "2147483648", "1e6", "-1", "[1, 2]", "all"],
     "seed": ["-1", "0", "18446744073709551615", "18446744073709551616", "9223372036854775808", "1.5"],
     "size": [
       "[32768, 32768]", "[32769, 1]", "[1, 1]", "[0, 0]", "[1, 32768]", "[16384, 16384]", "[20000, 20000]",
@@ -105,7 +105,7 @@ struct DangerousValues {
     ],
     "threads": ["0", "1", "1024", "1025", "-1", "2147483648"],
     "frame0": ["input", "render", "both", "''"],
-    "feedback": ["true", "false", "maybe", "1"],
+    "feedback": ["true", "false", "maybe", "1", "{blend: 0.5}", "{blend: 2}", "{blend: {0: 0, 1: 1}}", "{}"],
     "iterations": ["0", "-1", "1000000000", "2147483647", "2147483648", "{0: 0, 1: 1000000}"],
     "step": ["0", "-0", "1e308", "-1e308", ".nan", ".inf", "1e-308", "{0: 1e308, 1: -1e308}"],
     "rescale": ["0", "1", "0.999999", "1e-308", "0.0000001", "-0.5", ".nan"],

@@ -1,4 +1,5 @@
 import DreamEngine
+import DreamTestSupport
 import Foundation
 import XCTest
 
@@ -150,6 +151,72 @@ final class CLIRunTests: XCTestCase {
     let changed = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
     XCTAssertEqual(changed.status, 0, changed.stderr)
     XCTAssertTrue(changed.stdout.contains("rendered 1 frame (frame 1)"), changed.stdout)
+  }
+
+  /// A video input: frame i dreams video frame i, blended with the previous dreamed frame; the
+  /// .mp4 keeps the input's 24 fps and its audio; the frames are identical at 1 and 2 threads; a
+  /// missing frame is rendered again, and with independent frames only that frame.
+  func testVideoInputRendersWithTheInputsRateAndAudio() throws {
+    let model = try TestSupport.googlenet()
+    guard VideoInput.locate("ffmpeg") != nil, VideoInput.locate("ffprobe") != nil else {
+      throw XCTSkip("ffmpeg is not installed (apt-get install ffmpeg); video inputs not tested")
+    }
+    let clip = TestPaths.shared.appendingPathComponent("videos/chelsea-pan.mp4")
+    guard FileManager.default.fileExists(atPath: clip.path) else {
+      throw XCTSkip("the shared clip is not beside the project (\(clip.path))")
+    }
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    func recipe(_ feedback: String, threads: Int) -> String {
+      """
+      model: inception5h
+      seed: 4
+      frames: 3
+      size: [64, 36]
+      feedback: \(feedback)
+      threads: \(threads)
+      steps:
+        - load: \(clip.path)
+        - dream: {layer: 3, algorithm: octaves, octaves: 2, iterations: 2}
+        - clip
+        - save: out/{frame}.png
+        - video: out/clip.mp4
+
+      """
+    }
+    var renders: [[String: Data]] = []
+    for threads in [1, 2] {
+      try? FileManager.default.removeItem(at: folder.appendingPathComponent("out"))
+      try? FileManager.default.removeItem(at: folder.appendingPathComponent(".dream-run"))
+      try TestSupport.writeRecipe(recipe("{blend: 0.5}", threads: threads), in: folder)
+      let run = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+      XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+      renders.append(
+        try TestSupport.files(in: folder.appendingPathComponent("out")).filter { $0.key.hasSuffix(".png") })
+    }
+    XCTAssertEqual(renders[0].count, 3)
+    XCTAssertEqual(renders[0], renders[1], "1 vs 2 threads")
+    let probe = try TestSupport.runShell(
+      "ffprobe -v error -show_entries stream=codec_type,avg_frame_rate,nb_frames -of csv out/clip.mp4",
+      in: folder)
+    XCTAssertTrue(probe.stdout.contains("stream,video,24/1,3"), probe.stdout)
+    XCTAssertTrue(probe.stdout.contains("stream,audio"), probe.stdout)
+    // Frame 1 lost: with blend feedback it needs frame 0's image, so the chain is recomputed.
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("out/1.png"))
+    let resumed = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertTrue(resumed.stdout.contains("rendered 1 frame (frame 1)"), resumed.stdout)
+    XCTAssertEqual(
+      try TestSupport.files(in: folder.appendingPathComponent("out")).filter { $0.key.hasSuffix(".png") },
+      renders[1])
+    // Independent frames: other bytes, and a lost frame is one frame of work.
+    try TestSupport.writeRecipe(recipe("false", threads: 2), in: folder)
+    XCTAssertEqual(try TestSupport.run(["recipe.yaml", "--model", model], in: folder).status, 0)
+    let independent = try TestSupport.files(in: folder.appendingPathComponent("out"))
+    XCTAssertEqual(independent["0.png"], renders[1]["0.png"], "frame 0 has no previous frame either way")
+    XCTAssertNotEqual(independent["2.png"], renders[1]["2.png"])
+    try FileManager.default.removeItem(at: folder.appendingPathComponent("out/2.png"))
+    let single = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertTrue(single.stdout.contains("rendered 1 frame (frame 2)"), single.stdout)
   }
 
   func testLayersAndModels() throws {

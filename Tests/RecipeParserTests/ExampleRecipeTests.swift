@@ -18,7 +18,7 @@ final class ExampleRecipeTests: XCTestCase {
     guard FileManager.default.fileExists(atPath: sharedImages + "/coffee.png") else {
       throw XCTSkip("the shared images are not beside the project root (\(sharedImages))")
     }
-    switch RecipeFile.parse(path: path) {
+    switch RecipeFile.parse(path: path, videoProbe: SharedClipProbe()) {
     case .success(let recipe):
       XCTAssertEqual(validateLayers(recipe, layers: inception5hLayers), [], name)
       return recipe
@@ -35,7 +35,7 @@ final class ExampleRecipeTests: XCTestCase {
       names,
       [
         "guided.yaml", "keyframed-zoom.yaml", "lapnorm.yaml", "layer-sweep.yaml", "original-colors.yaml",
-        "seed-exact.yaml", "single-photo.yaml", "spiral.yaml", "zoom50.yaml",
+        "seed-exact.yaml", "single-photo.yaml", "spiral.yaml", "video-dream.yaml", "zoom50.yaml",
       ])
     for name in names {
       let recipe = try example(name)
@@ -82,5 +82,14 @@ final class ExampleRecipeTests: XCTestCase {
       return dream.terms[0].layer.resolved(in: inception5hLayers)
     }
     XCTAssertEqual(layers, Array(inception5hLayers.prefix(8)))
+  }
+}
+
+/// The parser's video probe for the examples, without ffmpeg: the shared clip as its README
+/// describes it (the run layer's ffprobe reading is tested in DreamEngineTests and DreamRunTests).
+private struct SharedClipProbe: VideoProbe {
+  func probe(_ path: String) -> Result<VideoInfo, VideoProbeError> {
+    guard path.hasSuffix("videos/chelsea-pan.mp4") else { return .failure(VideoProbeError("unknown video")) }
+    return .success(VideoInfo(width: 480, height: 270, frameCount: 96, fps: 24, hasAudio: true))
   }
 }

@@ -112,6 +112,20 @@ final class FeatureStepTests: XCTestCase {
       "match-colors input, match-colors input, match-colors palette.png, match-colors palette.png x0.5")
   }
 
+  /// Found by dream-fuzz: a save path of 100,000 components made `validate` hang in the
+  /// confinement check (a join per component); paths are now bounded by PATH_MAX when read.
+  func testPathsLongerThanPathMaxAreRefused() {
+    let long = String(repeating: "a/", count: 2100) + "{frame}.png"
+    switch parseRecipe(withSteps("  - save: \(long)\n"), files: files) {
+    case .success: XCTFail("a path of \(long.utf8.count) bytes was accepted")
+    case .failure(let list):
+      XCTAssertTrue(
+        list.description.hasPrefix(
+          "recipes/test.yaml:4:11: error: save: 'save' is a path of 4211 bytes; the system's limit is 4096 "
+            + "(PATH_MAX); use a shorter path"), list.description)
+    }
+  }
+
   func testMatchColorsErrors() {
     diagnostics(
       "  - match-colors: {reference: nosuch.png, strength: 2}\n",

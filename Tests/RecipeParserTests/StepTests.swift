@@ -84,7 +84,7 @@ final class StepTests: XCTestCase {
     assertDiagnostics(
       "model: inception5h\nsteps:\n  - load: pictures\n",
       """
-      recipes/test.yaml:3:11: error: load: unsupported input image 'pictures' (use a .png, .jpg or .jpeg file)
+      recipes/test.yaml:3:11: error: load: unsupported input image 'pictures' (use a .png, .jpg or .jpeg file, or a video: .mp4, .mov, .m4v, .mkv, .webm, .avi)
         - load: pictures
                 ^
       """)

@@ -17,18 +17,13 @@ struct FFmpegH264Encoder {
 
   /// Finds `ffmpeg` in a PATH-style list of folders (`nil` means the process's `PATH`).
   static func locate(searchPath: String? = nil) -> URL? {
-    let path = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? ""
-    for folder in path.split(separator: ":") where !folder.isEmpty {
-      let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent("ffmpeg")
-      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
-    }
-    return nil
+    VideoInput.locate("ffmpeg", searchPath: searchPath)
   }
 
   /// Runs ffmpeg over `frames` (already validated: readable, all `kind`, all `width` x `height`).
   func encode(
-    frames: [URL], kind: ImageFileKind, width: Int, height: Int, fps: Double, crf: Int, to output: URL,
-    shouldStop: () -> Bool = { false }
+    frames: [URL], kind: ImageFileKind, width: Int, height: Int, fps: Double, crf: Int, audio: URL? = nil,
+    to output: URL, shouldStop: () -> Bool = { false }
   ) throws(VideoError) {
     let name = ImageCodec.displayName(of: output)
     let partial = VideoFiles.temporary(for: output)
@@ -36,6 +31,14 @@ struct FFmpegH264Encoder {
       "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
       "-f", kind == .png ? "png_pipe" : "jpeg_pipe", "-framerate", Self.rateArgument(fps), "-i", "pipe:0",
     ]
+    if let audio {
+      // The frames' timeline decides the length: the audio is padded with silence, then cut where
+      // the frames end.
+      arguments += [
+        "-i", audio.path, "-map", "0:v:0", "-map", "1:a:0", "-af", "apad", "-c:a", "aac", "-b:a", "128k",
+        "-shortest",
+      ]
+    }
     let evenWidth = width - width % 2
     let evenHeight = height - height % 2
     if evenWidth != width || evenHeight != height {

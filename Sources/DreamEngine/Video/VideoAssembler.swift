@@ -14,15 +14,19 @@ public struct VideoOptions: Equatable, Sendable {
   public var crf: Int
   /// MP4 only: the PATH-style folder list searched for `ffmpeg`; `nil` means the process's `PATH`.
   public var ffmpegSearchPath: String?
+  /// MP4 only: a media file whose first audio stream is copied in (re-encoded as AAC, cut to the
+  /// video's length); the MJPEG .avi writer carries no audio.
+  public var audioSource: URL?
 
   public init(
     fps: Double, jpegQuality: Int = ImageFormat.defaultJPEGQuality, crf: Int = 18,
-    ffmpegSearchPath: String? = nil
+    ffmpegSearchPath: String? = nil, audioSource: URL? = nil
   ) {
     self.fps = fps
     self.jpegQuality = jpegQuality
     self.crf = crf
     self.ffmpegSearchPath = ffmpegSearchPath
+    self.audioSource = audioSource
   }
 }
 
@@ -34,12 +38,15 @@ public struct VideoSummary: Equatable, Sendable {
   /// `VideoAssembler`).
   public var width: Int
   public var height: Int
+  /// Whether an audio track was written.
+  public var hasAudio: Bool
 
-  public init(container: VideoContainer, frameCount: Int, width: Int, height: Int) {
+  public init(container: VideoContainer, frameCount: Int, width: Int, height: Int, hasAudio: Bool = false) {
     self.container = container
     self.frameCount = frameCount
     self.width = width
     self.height = height
+    self.hasAudio = hasAudio
   }
 }
 
@@ -155,9 +162,10 @@ public enum VideoAssembler {
     }
     try FFmpegH264Encoder(executable: ffmpeg).encode(
       frames: frames, kind: firstKind, width: width, height: height, fps: options.fps, crf: options.crf,
-      to: output, shouldStop: shouldStop)
+      audio: options.audioSource, to: output, shouldStop: shouldStop)
     return VideoSummary(
-      container: .mp4, frameCount: frames.count, width: width - width % 2, height: height - height % 2)
+      container: .mp4, frameCount: frames.count, width: width - width % 2, height: height - height % 2,
+      hasAudio: options.audioSource != nil)
   }
 
   /// Reads and fully decodes one frame (to validate it), returning its bytes, pixels and format.

@@ -55,7 +55,7 @@ public struct CheckSession {
   public static func recordedPin(of recipes: [String]) -> String? {
     var pins = Set<String>()
     for file in recipes {
-      guard case .success(let recipe) = RecipeFile.parse(path: file),
+      guard case .success(let recipe) = RecipeFile.parse(path: file, videoProbe: FFprobeVideoProbe()),
         let manifest = try? ReferenceSet(recipe: recipe).manifest(recipeFile: file)
       else { continue }
       pins.insert(manifest.recorded("blas-core-pin") ?? "none")

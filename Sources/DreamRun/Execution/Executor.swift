@@ -53,6 +53,7 @@ public final class Executor {
   }
 
   private var context: RecipeContext { run.context }
+  private var isVideo: Bool { context.recipe.load.value.video != nil }
   private var plan: ExecutionPlan { context.plan }
   private var fingerprints: [String] { context.fingerprints }
 
@@ -95,7 +96,8 @@ public final class Executor {
         try renderChain(first: first, last: last, needsWork: needsWork, nodesByFrame: nodesByFrame)
       } else {
         for frame in first...last where needsWork[frame] {
-          try renderFrame(frame, from: (0, try run.frameInput()), nodes: nodesByFrame[frame])
+          // A video input's frame starts at its own load node.
+          try renderFrame(frame, from: isVideo ? nil : (0, try run.frameInput()), nodes: nodesByFrame[frame])
         }
       }
     }
@@ -109,12 +111,18 @@ public final class Executor {
     let folder = context.checkpointFolder
     try Checkpoint.checkFolder(folder)
     var start = 0
-    var current: (index: Int, image: RGBImage) = (0, try run.frameInput())
+    // The plan's node 0: the input image, or a video input's frame 0 (which frame 0 then reads
+    // again through its own load node).
+    let nodeZero = { () throws(RunError) -> (index: Int, image: RGBImage) in
+      (0, self.isVideo ? try self.run.videoFrame(0) : try self.run.frameInput())
+    }
+    var current: (index: Int, image: RGBImage)? = isVideo ? nil : try nodeZero()
     if !context.options.force, first > 0 {
       let available = Checkpoint.available(in: folder)
       for frame in stride(from: first - 1, through: 0, by: -1) {
         let output = plan.frameOutputs[frame]
         if output == 0 {
+          current = try nodeZero()
           start = frame + 1
           break
         }
@@ -138,25 +146,27 @@ public final class Executor {
     }
     var previousCheckpoint: String?
     for frame in start...last {
-      current = try renderFrame(frame, from: current, nodes: nodesByFrame[frame], write: needsWork[frame])
-      let fingerprint = fingerprints[current.index]
-      if frame < context.recipe.frames.value - 1, current.index != 0 {
-        try Checkpoint.write(current.image, folder: folder, fingerprint: fingerprint)
+      let output = try renderFrame(frame, from: current, nodes: nodesByFrame[frame], write: needsWork[frame])
+      current = output
+      let fingerprint = fingerprints[output.index]
+      if frame < context.recipe.frames.value - 1, output.index != 0 {
+        try Checkpoint.write(output.image, folder: folder, fingerprint: fingerprint)
         Checkpoint.prune(folder: folder, keep: Set([fingerprint] + (previousCheckpoint.map { [$0] } ?? [])))
         previousCheckpoint = fingerprint
       }
     }
   }
 
-  /// Runs frame `frame`'s nodes from `start` (the image of the node its first node reads).
-  /// Save nodes write only when `write` (and their file is not up to date, or `--force`).
+  /// Runs frame `frame`'s nodes from `start` (the image of the node its first node reads; nil when
+  /// the frame starts at its own load node, a video input's frame). Save nodes write only when
+  /// `write` (and their file is not up to date, or `--force`).
   @discardableResult
   private func renderFrame(
-    _ frame: Int, from start: (index: Int, image: RGBImage), nodes: [Int], write: Bool = true
+    _ frame: Int, from start: (index: Int, image: RGBImage)?, nodes: [Int], write: Bool = true
   ) throws(RunError) -> (index: Int, image: RGBImage) {
     try checkStop()
     reporter.frameStarted(frame)
-    var current = start
+    var current = start ?? (-1, RGBImage(width: 0, height: 0))
     var wrote: [String] = []
     var rendered = false
     let dreamCount = nodes.filter { plan.nodes[$0].kind == .dream }.count
@@ -166,6 +176,19 @@ public final class Executor {
       switch node.operation {
       case .load, .video:
         continue
+      case .videoFrame(_, _, let videoFrame):
+        current = (index, try run.videoFrame(videoFrame))
+      case .blend(let weight):
+        guard let previous = start, node.inputs == [current.index, previous.index] else {
+          preconditionFailure("node \(node.id) does not read this frame's video frame and the previous image")
+        }
+        do {
+          current = (index, try ops.blend(previous.image, current.image, alpha: Float(weight)))
+        } catch {
+          throw .runtimeAt(
+            context.recipe.source.diagnostic("feedback", "\(node.id): \(error)", at: node.location))
+        }
+        rendered = true
       case .transform(let transforms):
         precondition(node.inputs == [current.index], "node \(node.id) does not read the current image")
         do {
@@ -256,8 +279,11 @@ public final class Executor {
       }
       return
     }
+    // A video input's audio goes into .mp4 outputs.
+    let input = context.recipe.load.value
+    let audio = input.video?.hasAudio == true ? URL(fileURLWithPath: input.resolvedPath) : nil
     for node in plan.nodes {
-      guard case .video(let path, _, let fps, let frames) = node.operation else { continue }
+      guard case .video(let path, let container, let fps, let frames) = node.operation else { continue }
       if !context.options.force,
         outputStore.isUpToDate(nodeID: node.id, path: path, fingerprint: fingerprints[node.index])
       {
@@ -269,15 +295,22 @@ public final class Executor {
       do {
         videoSummary = try VideoAssembler.write(
           frames: frames.map { URL(fileURLWithPath: $0) }, to: URL(fileURLWithPath: path),
-          options: VideoOptions(fps: fps), shouldStop: shouldStop)
+          options: VideoOptions(fps: fps, audioSource: container == .mp4 ? audio : nil),
+          shouldStop: shouldStop)
       } catch {
         if shouldStop() { throw interrupted(video: path) }
         throw .runtime(error.description)
       }
       try outputStore.recordWritten(path, nodeID: node.id, fingerprint: fingerprints[node.index])
       summary.videosWritten.append(path)
-      reporter.note(
-        "\(path): wrote \(videoSummary.frameCount) frames (\(videoSummary.width)x\(videoSummary.height))")
+      var note =
+        "\(path): wrote \(videoSummary.frameCount) frames (\(videoSummary.width)x\(videoSummary.height))"
+      if videoSummary.hasAudio {
+        note += " with the input's audio"
+      } else if audio != nil {
+        note += "; the input's audio is not copied into an .avi (use .mp4)"
+      }
+      reporter.note(note)
     }
   }
 
@@ -303,10 +336,12 @@ public final class Executor {
     return .interrupted(lastFrame: lastFinishedFrame, video: video, signal: interruptSignal())
   }
 
-  /// For each frame, its node indices in plan order (load and videos excluded).
+  /// For each frame, its node indices in plan order (the input image's load node and videos
+  /// excluded; a video input's per-frame load nodes included).
   static func nodesByFrame(_ plan: ExecutionPlan, frames: Int) -> [[Int]] {
     var result = [[Int]](repeating: [], count: frames)
-    for node in plan.nodes where node.kind != .load && node.kind != .video {
+    for node in plan.nodes where node.kind != .video {
+      if case .load = node.operation { continue }
       guard let frame = node.frame else { continue }
       result[frame].append(node.index)
     }

@@ -62,7 +62,7 @@ public enum Fingerprints {
           }
           fields.append("layers=" + names.joined(separator: ","))
         }
-      case .transform, .save, .video: break
+      case .transform, .blend, .save, .video: break
       }
       // Guides and colour references: their bytes, like the input's (their paths are parameters).
       for image in node.operation.referencedImages {

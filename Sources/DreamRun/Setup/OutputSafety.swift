@@ -120,11 +120,16 @@ struct OutputSafety {
   static func realPath(_ path: String) -> String? {
     let absolute =
       path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    var existing = absolute.split(separator: "/").map(String.init)
-    var rest: [String] = []
+    let components = absolute.split(separator: "/").map(String.init)
+    // The longest prefix that exists; only prefixes within PATH_MAX can (so a path of 100,000
+    // components costs one pass, not one join per component).
+    var lengths = [0]
+    for component in components { lengths.append(lengths[lengths.count - 1] + 1 + component.utf8.count) }
+    var count = components.count
+    while count > 0, lengths[count] >= Int(PATH_MAX) { count -= 1 }
     var base = "/"
-    while !existing.isEmpty {
-      let prefix = "/" + existing.joined(separator: "/")
+    while count > 0 {
+      let prefix = "/" + components[0..<count].joined(separator: "/")
       var status = stat()
       if lstat(prefix, &status) == 0 {
         guard let resolved = realpath(prefix, nil) else { return nil }
@@ -132,10 +137,10 @@ struct OutputSafety {
         free(resolved)
         break
       }
-      rest.insert(existing.removeLast(), at: 0)
+      count -= 1
     }
     var parts = base.split(separator: "/").map(String.init)
-    for component in rest where component != "." && !component.isEmpty {
+    for component in components[count...] where component != "." && !component.isEmpty {
       if component == ".." {
         _ = parts.popLast()
       } else {

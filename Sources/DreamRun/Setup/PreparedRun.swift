@@ -28,6 +28,8 @@ public final class PreparedRun {
   /// Peak memory of the run, worked out by ``checkNodes()``.
   public private(set) var memory = MemoryEstimate()
   private var resizedInput: RGBImage?
+  /// Decodes a video input's frames, made on first use.
+  private var videoReader: VideoFrameReader?
   /// Header sizes of the guides and colour references, by resolved path.
   private(set) var referencedSizes: [String: ImageSize] = [:]
   /// Guide features by guide, layer and channels, computed on first use.
@@ -68,7 +70,7 @@ public final class PreparedRun {
     let context = try RecipeContext(
       recipe: recipe, options: options, resolvedModel: resolved, dreamLayers: layerNames,
       planFrames: false, store: store)
-    let inputSize = try inspectInput(context, depth: .header)
+    let inputSize = try inspectInput(context, depth: .header)  // a video's from its probe
     let referencedSizes = try inspectReferencedImages(context, purpose: purpose)
     let run = PreparedRun(context: context, model: model, layerNames: layerNames, inputSize: inputSize)
     run.referencedSizes = referencedSizes
@@ -83,7 +85,7 @@ public final class PreparedRun {
       try run.memory.check(limit: options.maxMemory, file: recipe.file)
       run.context.planFrames()
       try safety.check(run.plannedOutputs(), ownership: true)
-      _ = try run.frameInput()
+      if context.recipe.load.value.video == nil { _ = try run.frameInput() }
       try run.prepareReferencedImages()
       try run.prepareOutputFolders()
     }
@@ -109,6 +111,9 @@ public final class PreparedRun {
 
   /// The input image checked as deep as `depth` (no float image is made); its size.
   static func inspectInput(_ context: RecipeContext, depth: ImageCheckDepth) throws(RunError) -> ImageSize {
+    if let video = context.recipe.load.value.video {
+      return ImageSize(width: video.width, height: video.height)
+    }
     do {
       let size = try ImageCodec.inspect(
         context.inputBytes, name: context.recipe.load.value.resolvedPath, depth: depth)
@@ -145,6 +150,25 @@ public final class PreparedRun {
     _ = try inspectInput(context, depth: .pixels)
   }
 
+  /// Frame `index` of the video input, resized to the frame size (bilinear). Frames are decoded in
+  /// order by one ffmpeg process; the run asks for them in order.
+  func videoFrame(_ index: Int) throws(RunError) -> RGBImage {
+    guard let video = context.recipe.load.value.video else {
+      preconditionFailure("videoFrame: the recipe's input is an image")
+    }
+    do {
+      if videoReader == nil {
+        videoReader = try VideoFrameReader(path: context.recipe.load.value.resolvedPath, info: video)
+      }
+      guard let videoReader else { preconditionFailure("the reader was just made") }
+      return try Self.resize(videoReader.frame(index), context: context)
+    } catch let error as RunError {
+      throw error
+    } catch {
+      throw .runtimeAt(context.recipe.source.diagnostic("load", "\(error)", at: context.recipe.load.location))
+    }
+  }
+
   /// The input decoded and resized to the frame size (bilinear), made on first use and kept (the
   /// decoded original is dropped once resized).
   func frameInput() throws(RunError) -> RGBImage {
@@ -166,7 +190,9 @@ public final class PreparedRun {
     if let known = colorReferences[reference] { return known }
     let statistics: ColorStatistics
     switch reference {
-    case .input: statistics = ColorStatistics(of: try frameInput())
+    case .input:
+      let start = context.recipe.load.value.video == nil ? try frameInput() : try videoFrame(0)
+      statistics = ColorStatistics(of: start)
     case .image(let image): statistics = ColorStatistics(of: try referencedImage(image.resolvedPath))
     }
     colorReferences[reference] = statistics
@@ -289,7 +315,7 @@ public final class PreparedRun {
     memory.planNodes = context.plannedSize.nodes
     for occurrence in recipe.distinctOperations(frameLimit: context.options.frameLimit) {
       switch occurrence.operation {
-      case .load, .save, .video: continue
+      case .load, .videoFrame, .blend, .save, .video: continue
       case .transform(let transforms):
         for transform in transforms {
           if let problem = EngineMapping.problem(with: transform, width: width, height: height) {

@@ -33,7 +33,9 @@ public struct RecipeContext: Sendable {
 
   /// Parses the recipe file, reporting every problem at once.
   public static func parse(_ options: RunOptions) throws(RunError) -> Recipe {
-    switch RecipeFile.parse(path: options.recipePath, modelFileRequired: options.model == nil) {
+    switch RecipeFile.parse(
+      path: options.recipePath, modelFileRequired: options.model == nil, videoProbe: FFprobeVideoProbe())
+    {
     case .success(let recipe):
       return options.checkOutputFolder.map { recipe.forCheck(outputFolder: $0) } ?? recipe
     case .failure(let list): throw .recipe(list)
@@ -79,10 +81,16 @@ public struct RecipeContext: Sendable {
     }
     self.dreamLayers = layers
     let inputPath = recipe.load.value.resolvedPath
-    let data = try Self.readImageFile(
-      inputPath, what: "input image", stage: "load", at: recipe.load.location, recipe: recipe)
-    inputBytes = [UInt8](data)
-    inputSHA256 = Fingerprints.sha256Hex(data)
+    if recipe.load.value.video != nil {
+      // A video is decoded frame by frame by ffmpeg; only its hash is needed here.
+      inputBytes = []
+      inputSHA256 = try Self.hashVideo(inputPath, recipe: recipe)
+    } else {
+      let data = try Self.readImageFile(
+        inputPath, what: "input image", stage: "load", at: recipe.load.location, recipe: recipe)
+      inputBytes = [UInt8](data)
+      inputSHA256 = Fingerprints.sha256Hex(data)
+    }
     var bytes: [String: [UInt8]] = [:]
     var hashes: [String: String] = [:]
     for reference in recipe.referencedImages {
@@ -159,6 +167,18 @@ public struct RecipeContext: Sendable {
     }
   }
 
+  /// The sha256 of a video input (read in pieces, never whole).
+  static func hashVideo(_ path: String, recipe: Recipe) throws(RunError) -> String {
+    do {
+      return try FileHashing.sha256(of: URL(fileURLWithPath: path))
+    } catch {
+      throw .runtimeAt(
+        recipe.source.diagnostic(
+          "load", "cannot read the input video '\(path)'; check that it exists and is readable",
+          at: recipe.load.location))
+    }
+  }
+
   /// The model reference in effect and where it came from (nil location: `--model`).
   static func modelReference(recipe: Recipe, options: RunOptions) -> (text: String, location: SourceLocation?)
   {
@@ -195,8 +215,8 @@ public struct RecipeContext: Sendable {
     let checker = OutputChecker(state: RunState.load(from: stateFile))
     return plan.nodes.map { node in
       switch node.operation {
-      case .load: return .upToDate
-      case .transform, .dream: return .inMemory
+      case .load, .videoFrame: return .upToDate
+      case .transform, .dream, .blend: return .inMemory
       case .save(let path, _, _), .video(let path, _, _, _):
         return checker.status(nodeID: node.id, path: path, fingerprint: fingerprints[node.index])
       }

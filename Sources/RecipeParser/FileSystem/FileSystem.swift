@@ -1,3 +1,4 @@
+import DreamVocabulary
 import Foundation
 
 /// What a path names on disk.
@@ -113,5 +114,22 @@ public enum RecipePath {
   public static func resolve(_ path: String, relativeTo directory: String) -> String {
     if path.hasPrefix("/") || directory.isEmpty { return path }
     return directory.hasSuffix("/") ? directory + path : directory + "/" + path
+  }
+}
+
+/// Reads what a video input holds (frame count, size, rate, audio), for `load: clip.mp4`: the
+/// parser needs the frame count for `frames:` and keyframe checks. The run layer implements it
+/// with ffprobe; tests use a fake.
+public protocol VideoProbe: Sendable {
+  /// The video at `path` (an existing file), or a one-line reason it cannot be read as one.
+  func probe(_ path: String) -> Result<VideoInfo, VideoProbeError>
+}
+
+/// Why a file could not be read as a video: the message says what to do.
+public struct VideoProbeError: Error, Sendable, Equatable {
+  public let message: String
+
+  public init(_ message: String) {
+    self.message = message
   }
 }

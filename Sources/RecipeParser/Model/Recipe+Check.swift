@@ -40,6 +40,7 @@ extension Recipe {
     return Recipe(
       source: source, directory: directory, model: model, seed: seed,
       frames: Located(last + 1, at: frames.location), frame0: frame0, feedback: feedback,
+      feedbackBlend: feedbackBlend,
       size: settings.size.map { Located($0, at: check?.location ?? frames.location) } ?? size,
       threads: threads, check: check, load: load, pipeline: pipeline, videos: [])
   }

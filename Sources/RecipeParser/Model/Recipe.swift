@@ -19,8 +19,11 @@ public struct Recipe: Sendable {
   public let frames: Located<Int>
   /// What frame 0 is (default `render`).
   public let frame0: Located<FrameZero>
-  /// Whether frame i + 1 starts from frame i's image (default true).
+  /// Whether frame i + 1 starts from frame i's image (default true; false for a video input).
   public let feedback: Located<Bool>
+  /// `feedback: {blend: w}` (video inputs): frame i + 1 starts from (1 - w) x its video frame +
+  /// w x frame i's image. Nil otherwise.
+  public let feedbackBlend: Schedule<Double>?
   /// Frame size; the input is resized to it. Nil: the input's own size.
   public let size: Located<ImageSize>?
   /// Worker threads for the engine; nil: the caller decides.

@@ -19,12 +19,15 @@ public struct ImageReference: Sendable, Hashable {
   }
 }
 
-/// `load: path` — reads the input image once, before the frame loop.
+/// `load: path` — reads the input image once, before the frame loop; or, for a video, frame i of
+/// the video for frame i of the recipe.
 public struct LoadStep: Sendable, Equatable {
   /// The path as written (relative to the recipe file).
   public let path: Located<String>
   /// `path` resolved against the recipe's directory.
   public let resolvedPath: String
+  /// What the video holds, when the input is a video (probed while parsing).
+  public let video: VideoInfo?
 }
 
 /// `zoom:` — crop, then resize back to the frame size.
@@ -126,7 +129,7 @@ public struct VideoStep: Sendable, Equatable {
   public let resolvedPath: String
   /// Chosen by the extension: `.avi` (Motion JPEG) or `.mp4` (H.264).
   public let container: VideoContainer
-  /// Frames per second (default 24).
+  /// Frames per second (default: a video input's rate, else 24).
   public let fps: Located<Double>
   /// Index into ``Recipe/pipeline`` of the `save` step whose frames make the video.
   public let sourceStep: Int

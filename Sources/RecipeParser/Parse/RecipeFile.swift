@@ -14,7 +14,8 @@ public enum RecipeFile {
   /// the directory of `path`, and input files are checked through `fileSystem` (the model file
   /// only when `modelFileRequired`: `--model` replaces it).
   public static func parse(
-    path: String, fileSystem: any FileSystem = RealFileSystem(), modelFileRequired: Bool = true
+    path: String, fileSystem: any FileSystem = RealFileSystem(), modelFileRequired: Bool = true,
+    videoProbe: (any VideoProbe)? = nil
   ) -> Result<Recipe, DiagnosticList> {
     switch fileSystem.contents(ofFile: path, limit: maximumBytes) {
     case .failure(let reason):
@@ -23,18 +24,22 @@ public enum RecipeFile {
         sourceLine: nil)
       return .failure(DiagnosticList([diagnostic]))
     case .success(let bytes):
-      return parse(bytes: bytes, file: path, fileSystem: fileSystem, modelFileRequired: modelFileRequired)
+      return parse(
+        bytes: bytes, file: path, fileSystem: fileSystem, modelFileRequired: modelFileRequired,
+        videoProbe: videoProbe)
     }
   }
 
   /// Parses recipe bytes that were read from `file` (used for messages and relative paths).
   public static func parse(
     bytes: [UInt8], file: String, fileSystem: any FileSystem = RealFileSystem(),
-    modelFileRequired: Bool = true
+    modelFileRequired: Bool = true, videoProbe: (any VideoProbe)? = nil
   ) -> Result<Recipe, DiagnosticList> {
     switch decodeUTF8(bytes) {
     case .success(let text):
-      return parse(text: text, file: file, fileSystem: fileSystem, modelFileRequired: modelFileRequired)
+      return parse(
+        text: text, file: file, fileSystem: fileSystem, modelFileRequired: modelFileRequired,
+        videoProbe: videoProbe)
     case .failure(let problem):
       let diagnostic = Diagnostic(
         location: SourceLocation(file: file, line: problem.line, column: problem.column), stage: "recipe",
@@ -46,7 +51,8 @@ public enum RecipeFile {
 
   /// Parses recipe text that was read from `file`.
   public static func parse(
-    text: String, file: String, fileSystem: any FileSystem = RealFileSystem(), modelFileRequired: Bool = true
+    text: String, file: String, fileSystem: any FileSystem = RealFileSystem(), modelFileRequired: Bool = true,
+    videoProbe: (any VideoProbe)? = nil
   ) -> Result<Recipe, DiagnosticList> {
     let source = SourceText(file: file, text: text)
     let root: Node?
@@ -54,7 +60,8 @@ public enum RecipeFile {
     case .success(let node): root = node
     case .failure(let list): return .failure(list)
     }
-    let reader = RecipeReader(source: source, fileSystem: fileSystem, modelFileRequired: modelFileRequired)
+    let reader = RecipeReader(
+      source: source, fileSystem: fileSystem, modelFileRequired: modelFileRequired, videoProbe: videoProbe)
     guard let root else {
       let diagnostic = Diagnostic(
         location: source.location(line: 1, column: 1), stage: "recipe",

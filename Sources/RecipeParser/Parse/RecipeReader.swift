@@ -12,11 +12,18 @@ final class RecipeReader {
   let modelFileRequired: Bool
   private(set) var diagnostics: [Diagnostic] = []
 
-  init(source: SourceText, fileSystem: any FileSystem, modelFileRequired: Bool = true) {
+  /// Reads video inputs' frame count, size and rate (nil: video inputs are refused).
+  let videoProbe: (any VideoProbe)?
+
+  init(
+    source: SourceText, fileSystem: any FileSystem, modelFileRequired: Bool = true,
+    videoProbe: (any VideoProbe)? = nil
+  ) {
     self.source = source
     self.directory = RecipePath.directory(of: source.file)
     self.fileSystem = fileSystem
     self.modelFileRequired = modelFileRequired
+    self.videoProbe = videoProbe
   }
 
   // MARK: Reporting

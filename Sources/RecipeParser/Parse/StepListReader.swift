@@ -9,6 +9,8 @@ struct StepContext {
   /// The frame size when the recipe states it (`size:`), for checks of zoom crops.
   let size: ImageSize?
   let recipeDirectory: String
+  /// The video input's probe, when `load` names a video that could be read.
+  var inputVideo: VideoInfo? = nil
 }
 
 /// The steps of a recipe, split by role.

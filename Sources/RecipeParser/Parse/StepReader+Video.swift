@@ -33,7 +33,8 @@ extension StepReader {
       reader.error("video", "a video path has no placeholders; got '\(path.value)'", at: path.location)
       return nil
     }
-    var fps = Located(Self.defaultFPS, at: path.location)
+    // A video input's own rate by default, so the output plays at the input's speed.
+    var fps = Located(context.inputVideo?.fps ?? Self.defaultFPS, at: path.location)
     if let fpsNode {
       guard
         let value = reader.checked(

@@ -26,25 +26,65 @@ struct StepReader {
     }
   }
 
+  /// Paths as written must be shorter than this (Linux's PATH_MAX, including the terminating 0).
+  static let maximumPathBytes = 4096
+
   // MARK: load
 
   func load(_ node: Node, at location: SourceLocation) -> Located<LoadStep>? {
-    guard let image = image(node, "load", "load", example: "load: photo.png", what: "input image") else {
+    if case .scalar(let scalar) = node, VideoInfo.isVideoPath(scalar.string) {
+      // Probed (and any problem reported) by the top-level reader, which needs the frame count.
+      guard let video = context.inputVideo,
+        let path = path(node, "load", "load", example: "load: clip.mp4")
+      else { return nil }
+      let resolved = RecipePath.resolve(path.value, relativeTo: context.recipeDirectory)
+      return Located(LoadStep(path: path, resolvedPath: resolved, video: video), at: location)
+    }
+    guard
+      let image = image(
+        node, "load", "load", example: "load: photo.png", what: "input image",
+        alternatives: ", or a video: ." + VideoInfo.inputExtensions.joined(separator: ", .")
+      )
+    else {
       return nil
     }
     return Located(
-      LoadStep(path: Located(image.value.path, at: image.location), resolvedPath: image.value.resolvedPath),
+      LoadStep(
+        path: Located(image.value.path, at: image.location), resolvedPath: image.value.resolvedPath,
+        video: nil),
       at: location)
   }
 
+  /// The video `load` names, probed: nil when the input is not a video; `.failure` after reporting.
+  func probeVideoInput(_ node: Node) -> Result<VideoInfo, VideoProbeError>? {
+    guard case .scalar(let scalar) = node, VideoInfo.isVideoPath(scalar.string),
+      let path = path(node, "load", "load", example: "load: clip.mp4")
+    else { return nil }
+    let resolved = RecipePath.resolve(path.value, relativeTo: context.recipeDirectory)
+    guard reader.requireFile(path, resolved: resolved, stage: "load", what: "input video") else {
+      return .failure(VideoProbeError("missing"))
+    }
+    guard let probe = reader.videoProbe else {
+      let failure = VideoProbeError("video inputs are read with ffmpeg, which this caller does not provide")
+      reader.error("load", "\(path.value): \(failure.message)", at: path.location)
+      return .failure(failure)
+    }
+    let result = probe.probe(resolved)
+    if case .failure(let failure) = result {
+      reader.error("load", "\(path.value): \(failure.message)", at: path.location)
+    }
+    return result
+  }
+
   /// A PNG or JPEG file that exists, relative to the recipe (`load`, `guide`, `match-colors`).
-  func image(_ node: Node, _ stage: String, _ key: String, example: String, what: String)
-    -> Located<ImageReference>?
-  {
+  func image(
+    _ node: Node, _ stage: String, _ key: String, example: String, what: String, alternatives: String = ""
+  ) -> Located<ImageReference>? {
     guard let path = path(node, stage, key, example: example) else { return nil }
     guard ImageFileKind.forPath(path.value) != nil else {
       reader.error(
-        stage, "unsupported \(what) '\(path.value)' (use a .png, .jpg or .jpeg file)", at: path.location)
+        stage, "unsupported \(what) '\(path.value)' (use a .png, .jpg or .jpeg file\(alternatives))",
+        at: path.location)
       return nil
     }
     let resolved = RecipePath.resolve(path.value, relativeTo: context.recipeDirectory)
@@ -56,6 +96,13 @@ struct StepReader {
   func path(_ node: Node, _ stage: String, _ key: String, example: String) -> Located<String>? {
     if case .scalar(let scalar) = node, !reader.isNull(node), !scalar.string.isEmpty {
       if reader.rejectsTilde(scalar.string, stage, at: reader.location(of: node)) { return nil }
+      guard scalar.string.utf8.count < Self.maximumPathBytes else {
+        reader.error(
+          stage,
+          "'\(key)' is a path of \(scalar.string.utf8.count) bytes; the system's limit is "
+            + "\(Self.maximumPathBytes) (PATH_MAX); use a shorter path", at: node)
+        return nil
+      }
       return Located(scalar.string, at: reader.location(of: node))
     }
     reader.error(

@@ -23,15 +23,22 @@ struct TopLevelReader {
     }
     guard let fields = reader.fields(of: root, stage: "recipe", allowed: Self.keys) else { return nil }
 
-    let frames = reader.checked(
-      fields["frames"].flatMap { reader.int($0, "recipe", "frames") }, "recipe", "frames",
-      "must be 1...\(Self.maximumFrames)"
-    ) { $0 >= 1 && $0 <= Self.maximumFrames }
-    let frameCount = fields.has("frames") ? frames?.value : 1
+    // A video input decides the default frame count, so it is probed first.
+    let video = fields["steps"].flatMap(probeVideoInput)
+    var inputVideo: VideoInfo? = nil
+    if case .success(let info) = video { inputVideo = info }
+    let videoFailed = video.map { if case .failure = $0 { return true } else { return false } } ?? false
+    let frames = fields["frames"].flatMap { readFrames($0, video: inputVideo, videoFailed: videoFailed) }
+    let frameCount = fields.has("frames") ? frames?.value : videoFailed ? nil : (inputVideo?.frameCount ?? 1)
     let model = reader.required("model", in: fields, stage: "recipe").flatMap(readModel)
     let seed = fields["seed"].flatMap(readSeed)
     let frame0 = fields["frame0"].flatMap { reader.choice($0, "recipe", "frame0", as: FrameZero.self) }
-    let feedback = fields["feedback"].flatMap { reader.bool($0, "recipe", "feedback") }
+    var feedback: Located<Bool>?
+    var feedbackBlend: Schedule<Double>?
+    if let node = fields["feedback"] {
+      (feedback, feedbackBlend) = readFeedback(
+        node, frames: frameCount, video: inputVideo != nil || videoFailed)
+    }
     let size = fields["size"].flatMap { readSize($0, stage: "recipe") }
     let threads = reader.checked(
       fields["threads"].flatMap { reader.int($0, "recipe", "threads") }, "recipe", "threads",
@@ -47,7 +54,8 @@ struct TopLevelReader {
           + "set 'frames' above 1 or use 'frame0: render'", at: frame0.location)
     }
 
-    let context = StepContext(frames: frameCount, size: size?.value, recipeDirectory: reader.directory)
+    var context = StepContext(frames: frameCount, size: size?.value, recipeDirectory: reader.directory)
+    context.inputVideo = inputVideo
     var steps: StepList?
     if let stepsNode = reader.required("steps", in: fields, stage: "recipe") {
       steps = StepListReader(reader: reader, context: context).read(stepsNode)
@@ -61,8 +69,73 @@ struct TopLevelReader {
       seed: seed ?? Located(0, at: defaultLocation),
       frames: frames ?? Located(frameCount, at: defaultLocation),
       frame0: frame0 ?? Located(.render, at: defaultLocation),
-      feedback: feedback ?? Located(true, at: defaultLocation),
+      feedback: feedback ?? Located(inputVideo == nil, at: defaultLocation), feedbackBlend: feedbackBlend,
       size: size, threads: threads, check: check, load: load, pipeline: steps.pipeline, videos: steps.videos)
+  }
+
+  /// The first step's video, probed, when it is `load:` of a video file (see
+  /// ``StepReader/probeVideoInput(_:)``); nil when the input is not a video.
+  private func probeVideoInput(_ steps: Node) -> Result<VideoInfo, VideoProbeError>? {
+    guard case .sequence(let sequence) = steps, let first = sequence.first,
+      case .mapping(let mapping) = first,
+      mapping.count == 1, let entry = mapping.first, entry.key.string == "load"
+    else { return nil }
+    let context = StepContext(frames: nil, size: nil, recipeDirectory: reader.directory)
+    return StepReader(reader: reader, context: context).probeVideoInput(entry.value)
+  }
+
+  /// `frames: N` (1...1000000, and at most a video input's frame count) or `frames: all` (a video
+  /// input's frame count).
+  private func readFrames(_ node: Node, video: VideoInfo?, videoFailed: Bool) -> Located<Int>? {
+    if case .scalar(let scalar) = node, scalar.string == "all" {
+      if let video { return Located(video.frameCount, at: reader.location(of: node)) }
+      if !videoFailed {
+        reader.error("recipe", "'frames: all' counts a video input's frames; 'load' names an image", at: node)
+      }
+      return nil
+    }
+    let frames = reader.checked(
+      reader.int(node, "recipe", "frames"), "recipe", "frames", "must be 1...\(Self.maximumFrames)"
+    ) { $0 >= 1 && $0 <= Self.maximumFrames }
+    if let frames, let video, frames.value > video.frameCount {
+      reader.error(
+        "recipe",
+        "'frames' \(frames.value) is more than the input video's \(video.frameCount) frames "
+          + "(frame i of the recipe is frame i of the video); use at most \(video.frameCount) or 'all'",
+        at: node)
+      return nil
+    }
+    return frames
+  }
+
+  /// `feedback: true | false`, or `{blend: w}` (0...1, keyframeable) with a video input.
+  private func readFeedback(_ node: Node, frames: Int?, video: Bool) -> (Located<Bool>?, Schedule<Double>?) {
+    let location = reader.location(of: node)
+    guard case .mapping = node else {
+      let plain = reader.bool(node, "recipe", "feedback")
+      if let plain, plain.value, video {
+        reader.error(
+          "recipe",
+          "with a video input every frame starts from its own video frame; use 'feedback: {blend: 0.3}' to "
+            + "mix in the previous dreamed frame, or 'feedback: false'", at: node)
+        return (nil, nil)
+      }
+      return (plain, nil)
+    }
+    guard let fields = reader.fields(of: node, stage: "recipe", allowed: ["blend"]),
+      let weightNode = reader.required("blend", in: fields, stage: "recipe")
+    else { return (nil, nil) }
+    guard video else {
+      reader.error(
+        "recipe",
+        "'feedback: {blend}' mixes each frame of a video input with the previous dreamed frame; "
+          + "'load' names an image (use 'feedback: true' or 'false')", at: node)
+      return (nil, nil)
+    }
+    let weight = reader.checked(
+      reader.numberSchedule(weightNode, "recipe", "blend", frames: frames), "recipe", "blend", "must be 0...1"
+    ) { $0 >= 0 && $0 <= 1 }
+    return (weight.map { _ in Located(true, at: location) }, weight)
   }
 
   /// A catalog name (letters, digits, `-`, `_`) or a path to a `.pb` file that must exist.

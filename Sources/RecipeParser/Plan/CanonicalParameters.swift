@@ -72,6 +72,12 @@ extension NodeOperation {
       var fields: [String: CanonicalValue] = ["path": .text(path)]
       if let size { fields["size"] = .list([.integer(size.width), .integer(size.height)]) }
       return .object(fields)
+    case .videoFrame(let path, let size, let frame):
+      var fields: [String: CanonicalValue] = ["path": .text(path), "frame": .integer(frame)]
+      if let size { fields["size"] = .list([.integer(size.width), .integer(size.height)]) }
+      return .object(fields)
+    case .blend(let weight):
+      return .object(["weight": .number(weight)])
     case .transform(let transforms):
       return .object(["ops": .list(transforms.map(\.canonicalValue))])
     case .dream(let dream):

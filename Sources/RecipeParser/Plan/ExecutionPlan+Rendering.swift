@@ -75,6 +75,10 @@ extension NodeOperation {
     switch self {
     case .load(let path, let size):
       return size.map { "\(path) -> \($0)" } ?? path
+    case .videoFrame(let path, let size, let frame):
+      return "\(path) frame \(frame)" + (size.map { " -> \($0)" } ?? "")
+    case .blend(let weight):
+      return "blend \(CanonicalNumber.short(weight)) of the previous frame"
     case .transform(let transforms):
       return transforms.map(\.summary).joined(separator: ", ")
     case .dream(let dream):

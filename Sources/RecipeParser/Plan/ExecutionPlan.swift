@@ -111,15 +111,19 @@ struct PlanBuilder {
 
   mutating func build() {
     let load = recipe.load.value
-    let loadIndex = add(
-      id: "load", .load(path: load.resolvedPath, size: recipe.size?.value),
-      written: .load(path: load.path.value, size: recipe.size?.value), frame: 0, steps: [1],
-      location: recipe.load.location, inputs: [])
-    var previous = loadIndex
-    for frame in 0..<framesBuilt {
-      let start = frame == 0 || !recipe.feedback.value ? loadIndex : previous
-      previous = buildFrame(frame, from: start)
-      frameOutputs.append(previous)
+    if load.video != nil {
+      buildVideoFrames()
+    } else {
+      let loadIndex = add(
+        id: "load", .load(path: load.resolvedPath, size: recipe.size?.value),
+        written: .load(path: load.path.value, size: recipe.size?.value), frame: 0, steps: [1],
+        location: recipe.load.location, inputs: [])
+      var previous = loadIndex
+      for frame in 0..<framesBuilt {
+        let start = frame == 0 || !recipe.feedback.value ? loadIndex : previous
+        previous = buildFrame(frame, from: start)
+        frameOutputs.append(previous)
+      }
     }
     // A limited plan has no videos: they need every frame.
     for video in recipe.videos where framesBuilt == recipe.frames.value {
@@ -134,6 +138,28 @@ struct PlanBuilder {
         .video(path: video.value.resolvedPath, container: container, fps: fps, frames: frames),
         written: .video(path: video.value.path.value, container: container, fps: fps, frames: writtenFrames),
         frame: nil, steps: [number], location: video.location, inputs: saves)
+    }
+  }
+
+  /// A video input: frame i starts from its own `load` node (video frame i); with
+  /// `feedback: {blend: w}` a `blend` node mixes in frame i - 1's final image first.
+  private mutating func buildVideoFrames() {
+    let load = recipe.load.value
+    var previous: Int?
+    for frame in 0..<framesBuilt {
+      var start = add(
+        id: nodeID(frame, 1), .videoFrame(path: load.resolvedPath, size: recipe.size?.value, frame: frame),
+        written: .videoFrame(path: load.path.value, size: recipe.size?.value, frame: frame), frame: frame,
+        steps: [1], location: recipe.load.location, inputs: [])
+      if let blend = recipe.feedbackBlend, let previous {
+        let weight = blend.value(atFrame: frame)
+        start = add(
+          id: nodeID(frame, 1) + ".blend", .blend(weight: weight), written: .blend(weight: weight),
+          frame: frame,
+          steps: [1], location: recipe.feedback.location, inputs: [start, previous])
+      }
+      previous = buildFrame(frame, from: start)
+      frameOutputs.append(previous ?? start)
     }
   }
 

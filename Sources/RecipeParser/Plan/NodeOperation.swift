@@ -2,8 +2,10 @@ import DreamVocabulary
 
 /// The kinds of node in an execution plan.
 public enum NodeKind: String, CaseIterable, Sendable {
-  /// Reads (and resizes) the input image; the root of the plan.
+  /// Reads (and resizes) the input image, the root of the plan; or one frame of a video input.
   case load
+  /// Mixes a video input's frame with the previous frame's image (`feedback: {blend}`).
+  case blend
   /// A run of consecutive zoom/tint/clip/quantize steps on one frame.
   case transform
   /// One dream step on one frame.
@@ -86,6 +88,11 @@ public struct ResolvedDream: Sendable, Hashable {
 public enum NodeOperation: Sendable, Equatable {
   /// Read `path`; resize to `size` when given.
   case load(path: String, size: ImageSize?)
+  /// Decode frame `frame` of the video at `path`; resize to `size` when given.
+  case videoFrame(path: String, size: ImageSize?, frame: Int)
+  /// `(1 - weight) x` the first input (this frame's video frame) `+ weight x` the second (the
+  /// previous frame's image).
+  case blend(weight: Double)
   /// Apply the transforms in order.
   case transform([ResolvedTransform])
   case dream(ResolvedDream)
@@ -96,7 +103,8 @@ public enum NodeOperation: Sendable, Equatable {
 
   public var kind: NodeKind {
     switch self {
-    case .load: return .load
+    case .load, .videoFrame: return .load
+    case .blend: return .blend
     case .transform: return .transform
     case .dream: return .dream
     case .save: return .save
@@ -114,7 +122,7 @@ public enum NodeOperation: Sendable, Equatable {
       }
     case .dream(let dream):
       return dream.guide.map { [$0] } ?? []
-    case .load, .save, .video:
+    case .load, .videoFrame, .blend, .save, .video:
       return []
     }
   }
@@ -122,8 +130,9 @@ public enum NodeOperation: Sendable, Equatable {
   /// The file this node writes (save, video) or reads (load); nil for in-memory nodes.
   public var filePath: String? {
     switch self {
-    case .load(let path, _), .save(let path, _, _), .video(let path, _, _, _): return path
-    case .transform, .dream: return nil
+    case .load(let path, _), .videoFrame(let path, _, _), .save(let path, _, _), .video(let path, _, _, _):
+      return path
+    case .transform, .dream, .blend: return nil
     }
   }
 }
