@@ -45,7 +45,9 @@ final class CLIErrorTests: XCTestCase {
       XCTAssertEqual(result.status, 2, "\(command)")
       XCTAssertTrue(
         result.stderr.hasPrefix(
-          "recipe.yaml:11:20: error: dream: unknown layer 'inception_3a/outptu' (did you mean 'inception_3a/output'?)\n"
+          "recipe.yaml:11:20: error: dream: unknown layer 'inception_3a/outptu' (did you mean 'inception_3a/output'?); "
+            + "this model's dream layers are 0 conv1/7x7_s2, 1 conv2/3x3_reduce, 2 conv2/3x3, 3 inception_3a/output, "
+            + "4 inception_3b/output, 5 inception_4a/output, 6 inception_4b/output, 7 inception_4c/output\n"
         ), result.stderr)
     }
     XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))

@@ -215,8 +215,9 @@ final class CheckReportBrowserTests: XCTestCase {
     try process.run()
     let dom = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    // 2 recipes: tiny-octaves 2 frames x (reference + new), tiny-zoom 3 x 2 + 1 difference image.
-    XCTAssertTrue(dom.contains("data-images=\"11 of 11 images shown\""), String(dom.prefix(2000)))
+    // 3 recipes: tiny-octaves 2 frames x (reference + new), tiny-features 3 x 2, tiny-zoom 3 x 2
+    // + 1 difference image.
+    XCTAssertTrue(dom.contains("data-images=\"17 of 17 images shown\""), String(dom.prefix(2000)))
     XCTAssertTrue(dom.contains("MISMATCH"))
     XCTAssertNil(dom.range(of: #"\(missing: [^"]"#, options: .regularExpression), "no image is missing")
   }

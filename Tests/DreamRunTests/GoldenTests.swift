@@ -16,7 +16,7 @@ final class GoldenTests: XCTestCase {
     let result = try TestSupport.run(
       ["check", "golden", "--model", model, "--report", report.path, "--quiet"], in: TestSupport.packageRoot)
     XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-    XCTAssertTrue(result.stdout.contains("check: 2 recipes: 2 match"), result.stdout)
+    XCTAssertTrue(result.stdout.contains("check: 3 recipes: 3 match"), result.stdout)
     XCTAssertTrue(FileManager.default.fileExists(atPath: report.appendingPathComponent("index.html").path))
   }
 
@@ -46,7 +46,7 @@ final class GoldenTests: XCTestCase {
       renders.append(
         try TestSupport.files(in: report).filter { $0.key.contains("/new/") && $0.key.hasSuffix(".png") })
     }
-    XCTAssertEqual(renders[0].count, 5)
+    XCTAssertEqual(renders[0].count, 8)
     XCTAssertEqual(renders[0], renders[1], "1 vs 2 threads")
     XCTAssertEqual(renders[0], renders[2], "1 vs 3 threads")
   }

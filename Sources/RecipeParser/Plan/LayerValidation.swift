@@ -2,8 +2,9 @@ import DreamVocabulary
 import Suggestions
 /// Checks every layer a recipe names against the model's dream-layer list, once the model is known.
 ///
-/// A name must be in `layers` (otherwise: `unknown layer 'mixed4x' (did you mean 'mixed4c'?)`); an
-/// index must be within `0..<layers.count` (otherwise the message states the valid range). Every
+/// A name must be in `layers`, or be another GoogLeNet export's name of one of them
+/// (``LayerAliases``); otherwise the message suggests the closest name and lists the model's dream
+/// layers with their indices. An index must be within `0..<layers.count`. Every
 /// keyframe of a keyframed layer and every entry of a layer list is checked; all problems are
 /// returned, in source order, as diagnostics of stage `dream`.
 public func validateLayers(_ recipe: Recipe, layers: [String]) -> [Diagnostic] {
@@ -23,13 +24,22 @@ public func validateLayers(_ recipe: Recipe, layers: [String]) -> [Diagnostic] {
 func layerProblem(_ reference: LayerReference, layers: [String]) -> String? {
   switch reference {
   case .name(let name):
-    if layers.contains(name) { return nil }
-    return "unknown layer '\(name)'\(Suggestion.hint(for: name, in: layers))"
+    if reference.resolved(in: layers) != nil { return nil }
+    let listing = "; this model's dream layers are " + describeLayers(layers)
+    if let alias = LayerAliases.aliases(of: name).first {
+      return "this model has no layer '\(name)' (nor '\(alias)', its name in the other GoogLeNet export)"
+        + listing
+    }
+    // Suggest among the model's names and their aliases (a near miss of either naming).
+    let candidates = layers + layers.flatMap(LayerAliases.aliases(of:))
+    return "unknown layer '\(name)'\(Suggestion.hint(for: name, in: candidates))" + listing
   case .index(let index):
     if index < layers.count { return nil }
     switch layers.count {
     case 0: return "layer index \(index) is out of range: the model has no dream layers"
     case 1: return "layer index \(index) is out of range: the model has 1 dream layer (index 0)"
+    case _ where layers.count <= 40:
+      return "layer index \(index) is out of range: the model's dream layers are " + describeLayers(layers)
     default:
       return
         "layer index \(index) is out of range: the model has \(layers.count) dream layers (0...\(layers.count - 1))"
@@ -37,11 +47,22 @@ func layerProblem(_ reference: LayerReference, layers: [String]) -> String? {
   }
 }
 
+/// `0 conv1/7x7_s2, 1 conv2/3x3_reduce, ...` (at most 40 listed), or `none` for an empty list.
+func describeLayers(_ layers: [String]) -> String {
+  guard !layers.isEmpty else { return "none" }
+  var text = layers.prefix(40).enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", ")
+  if layers.count > 40 { text += ", ... (\(layers.count) in all; see 'dream-run layers')" }
+  return text
+}
+
 extension LayerReference {
   /// The layer's name in the model's dream-layer list, or nil when it is not there.
   public func resolved(in layers: [String]) -> String? {
     switch self {
-    case .name(let name): return layers.contains(name) ? name : nil
+    case .name(let name):
+      if layers.contains(name) { return name }
+      // Another GoogLeNet export's name for one of this model's layers.
+      return LayerAliases.aliases(of: name).first { layers.contains($0) }
     case .index(let index): return index >= 0 && index < layers.count ? layers[index] : nil
     }
   }
