@@ -13,9 +13,8 @@ struct DreamRunCommand: ParsableCommand {
       failed download), 2 recipe or usage error, 130 interrupted by Ctrl-C. See docs/cli.md.
       """,
     subcommands: [
-      RunCommand.self, CheckCommand.self, ValidateCommand.self, PlanCommand.self, LayersCommand.self,
-      ModelsCommand.self,
-      FetchCommand.self,
+      RunCommand.self, CheckCommand.self, ValidateCommand.self, PlanCommand.self, StatsCommand.self,
+      LayersCommand.self, ModelsCommand.self, FetchCommand.self,
     ],
     defaultSubcommand: RunCommand.self)
 }
@@ -208,6 +207,36 @@ struct PlanCommand: ParsableCommand {
       Output.standard(
         try Commands.plan(
           options.runOptions(frameLimit: frames), store: ModelStore.fromEnvironment(), dot: dot))
+    } catch {
+      throw Output.fail(error)
+    }
+  }
+}
+
+struct StatsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "stats",
+    abstract: "Print each rendered frame's brightness, contrast, chroma, clipped share and time; chart them.",
+    discussion: """
+      Reads what the last runs recorded in the recipe's run state (no rendering) and writes an SVG \
+      chart beside it (.dream-run/<recipe>.stats.svg).
+
+      Example: dream-run stats recipes/zoom50.yaml --model ../shared/models/googlenet.pb
+      """)
+
+  @OptionGroup var options: RecipeOptions
+
+  @Option(help: "Only frames 0...N-1.")
+  var frames: Int?
+
+  func validate() throws {
+    if let frames, frames < 1 { throw ValidationError("--frames \(frames) must be at least 1") }
+  }
+
+  func run() throws {
+    do {
+      Output.standard(
+        try Commands.stats(options.runOptions(frameLimit: frames), store: ModelStore.fromEnvironment()))
     } catch {
       throw Output.fail(error)
     }

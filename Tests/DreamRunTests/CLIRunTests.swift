@@ -1,6 +1,9 @@
 import DreamEngine
 import DreamTestSupport
 import Foundation
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
 import XCTest
 
 /// Successful runs of the built binary: files, up-to-date skipping, incremental re-render, --force,
@@ -217,6 +220,44 @@ final class CLIRunTests: XCTestCase {
     try FileManager.default.removeItem(at: folder.appendingPathComponent("out/2.png"))
     let single = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
     XCTAssertTrue(single.stdout.contains("rendered 1 frame (frame 2)"), single.stdout)
+  }
+
+  /// Every saved frame's statistics are recorded in the run state; `stats` prints them and writes
+  /// an SVG chart (also written by every run that saved frames).
+  func testStatsPrintsRecordedFrameStatisticsAndCharts() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(frames: 3, iterations: 1), in: folder)
+    let before = try TestSupport.run(["stats", "recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(before.status, 0, before.stderr)
+    XCTAssertTrue(before.stdout.contains("no frame statistics recorded yet"), before.stdout)
+    XCTAssertEqual(try TestSupport.run(["recipe.yaml", "--model", model], in: folder).status, 0)
+    let chart = folder.appendingPathComponent(".dream-run/recipe.yaml.stats.svg")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: chart.path), "the run charts its frames")
+    let stats = try TestSupport.run(["stats", "recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(stats.status, 0, stats.stderr)
+    let lines = stats.stdout.split(separator: "\n").map(String.init)
+    XCTAssertEqual(lines.first, "FRAME  BRIGHTNESS  CONTRAST  CHROMA  CLIPPED  SECONDS  FILE")
+    XCTAssertEqual(lines.count, 5, stats.stdout)
+    XCTAssertTrue(lines[1].hasPrefix("0  "), lines[1])
+    let frame0 = lines[1].split(separator: " ").map(String.init)
+    XCTAssertEqual(frame0.count, 7, lines[1])
+    XCTAssertEqual(frame0.suffix(2), ["-", "out/00.png"], "frame 0 is the input: not rendered, no time")
+    XCTAssertTrue(lines[3].hasSuffix("out/02.png"), lines[3])
+    XCTAssertEqual(lines.last, "chart: .dream-run/recipe.yaml.stats.svg")
+    // Frame 0 is the 64x48 input saved as-is: its brightness is the mean of its clamped values.
+    let input = try ImageCodec.read(contentsOf: folder.appendingPathComponent("out/00.png"))
+    let mean = input.pixels.reduce(0.0) { $0 + Double($1) } / Double(input.pixels.count)
+    XCTAssertTrue(lines[1].contains(String(format: "%.1f", mean)), lines[1] + " vs \(mean)")
+    // The chart is well-formed XML with one line per statistic.
+    let svg = try String(contentsOf: chart, encoding: .utf8)
+    XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse(), "the chart parses as XML")
+    XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 4)
+    // A changed recipe marks the recorded frames stale.
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(frames: 3, iterations: 2), in: folder)
+    let stale = try TestSupport.run(["stats", "recipe.yaml", "--model", model], in: folder)
+    XCTAssertTrue(stale.stdout.contains("out/02.png (stale)"), stale.stdout)
   }
 
   func testLayersAndModels() throws {

@@ -57,3 +57,57 @@ extension ImageOps {
     return total
   }
 }
+
+/// How a frame looks in numbers, for spotting a zoom that burns out: measured on the frame as it
+/// is saved (every value clamped to 0...255).
+public struct FrameStatistics: Sendable, Equatable, Codable {
+  /// Mean of all channel values.
+  public var brightness: Double
+  /// Standard deviation of all channel values.
+  public var contrast: Double
+  /// Mean distance of (Cb, Cr) from neutral grey (BT.601 YCbCr): 0 for a grey image.
+  public var chroma: Double
+  /// Share of channel values within 5 of 0 or 255 (0...1).
+  public var clipped: Double
+
+  public init(brightness: Double, contrast: Double, chroma: Double, clipped: Double) {
+    self.brightness = brightness
+    self.contrast = contrast
+    self.chroma = chroma
+    self.clipped = clipped
+  }
+}
+
+extension ImageOps {
+  /// The ``FrameStatistics`` of `image`, summed in Double in pixel order (the same at every thread
+  /// count).
+  public func frameStatistics(_ image: RGBImage) -> FrameStatistics {
+    let n = image.pixelCount
+    guard n > 0 else { return FrameStatistics(brightness: 0, contrast: 0, chroma: 0, clipped: 0) }
+    var sum = 0.0
+    var squares = 0.0
+    var chroma = 0.0
+    var clipped = 0
+    image.pixels.withUnsafeBufferPointer { p in
+      for i in 0..<n {
+        let r = Double(min(max(p[i * 3], 0), 255))
+        let g = Double(min(max(p[i * 3 + 1], 0), 255))
+        let b = Double(min(max(p[i * 3 + 2], 0), 255))
+        for v in [r, g, b] {
+          sum += v
+          squares += v * v
+          if v <= 5 || v >= 250 { clipped += 1 }
+        }
+        let cb = -0.168736 * r - 0.331264 * g + 0.5 * b
+        let cr = 0.5 * r - 0.418688 * g - 0.081312 * b
+        chroma += (cb * cb + cr * cr).squareRoot()
+      }
+    }
+    let count = Double(n * 3)
+    let mean = sum / count
+    return FrameStatistics(
+      brightness: mean, contrast: max(0, squares / count - mean * mean).squareRoot(),
+      chroma: chroma / Double(n),
+      clipped: Double(clipped) / count)
+  }
+}

@@ -102,6 +102,15 @@ public final class Executor {
       }
     }
     try writeVideos(limited: limit < frameCount)
+    if !summary.framesWritten.isEmpty {
+      // The statistics chart, for looking before watching; a chart that cannot be written costs
+      // nothing rendered.
+      do {
+        try FrameStatsReport(context: context).writeChart(stateFile: context.stateFile)
+      } catch {
+        reporter.note("statistics chart not written: \(error.description)")
+      }
+    }
     reporter.finish()
     return summary
   }
@@ -166,6 +175,7 @@ public final class Executor {
   ) throws(RunError) -> (index: Int, image: RGBImage) {
     try checkStop()
     reporter.frameStarted(frame)
+    let started = MonotonicClock.now()
     var current = start ?? (-1, RGBImage(width: 0, height: 0))
     var wrote: [String] = []
     var rendered = false
@@ -215,7 +225,8 @@ public final class Executor {
       case .save(let path, let format, let quality):
         guard write, !upToDateSaves.contains(index) else { continue }
         try save(
-          current.image, node: node, path: path, format: EngineMapping.imageFormat(format, quality: quality))
+          current.image, node: node, path: path, format: EngineMapping.imageFormat(format, quality: quality),
+          seconds: rendered ? MonotonicClock.now() - started : nil)
         wrote.append(path)
       }
     }
@@ -253,7 +264,7 @@ public final class Executor {
   }
 
   /// Encodes, writes atomically, then records the file in the state (also atomically).
-  private func save(_ image: RGBImage, node: PlanNode, path: String, format: ImageFormat)
+  private func save(_ image: RGBImage, node: PlanNode, path: String, format: ImageFormat, seconds: Double?)
     throws(RunError)
   {
     let bytes: [UInt8]
@@ -262,7 +273,9 @@ public final class Executor {
     } catch {
       throw .runtime(error.description)
     }
-    try outputStore.write(bytes, to: path, nodeID: node.id, fingerprint: fingerprints[node.index])
+    try outputStore.write(
+      bytes, to: path, nodeID: node.id, fingerprint: fingerprints[node.index],
+      statistics: ops.frameStatistics(image), seconds: seconds)
   }
 
   private var outputStore: OutputStore {

@@ -1,3 +1,4 @@
+import DreamEngine
 import Foundation
 import RecipeParser
 
@@ -49,12 +50,17 @@ final class OutputStore {
       == .upToDate
   }
 
-  /// Writes `bytes` to `path` atomically, then records it for `nodeID`.
-  func write(_ bytes: [UInt8], to path: String, nodeID: String, fingerprint: String) throws(RunError) {
+  /// Writes `bytes` to `path` atomically, then records it for `nodeID` (with a frame's statistics
+  /// and render time, when given).
+  func write(
+    _ bytes: [UInt8], to path: String, nodeID: String, fingerprint: String,
+    statistics: FrameStatistics? = nil,
+    seconds: Double? = nil
+  ) throws(RunError) {
     try files.writeAtomically(bytes, to: path)
     try record(
       nodeID: nodeID, path: path, sha256: Fingerprints.sha256Hex(bytes), bytes: bytes.count,
-      fingerprint: fingerprint)
+      fingerprint: fingerprint, statistics: statistics, seconds: seconds)
   }
 
   /// Records a file written by someone else (the video writers), read back from `path`.
@@ -67,14 +73,16 @@ final class OutputStore {
       fingerprint: fingerprint)
   }
 
-  private func record(nodeID: String, path: String, sha256: String, bytes: Int, fingerprint: String)
-    throws(RunError)
-  {
+  private func record(
+    nodeID: String, path: String, sha256: String, bytes: Int, fingerprint: String,
+    statistics: FrameStatistics? = nil, seconds: Double? = nil
+  ) throws(RunError) {
     let written =
       !directory.isEmpty && path.hasPrefix(directory + "/")
       ? String(path.dropFirst(directory.count + 1)) : path
     state.outputs[nodeID] = RunState.Output(
-      path: written, fingerprint: fingerprint, sha256: sha256, bytes: bytes)
+      path: written, fingerprint: fingerprint, sha256: sha256, bytes: bytes, statistics: statistics,
+      seconds: seconds)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let data: Data

@@ -1,3 +1,4 @@
+import DreamEngine
 import Foundation
 import RecipeParser
 
@@ -14,12 +15,21 @@ public struct RunState: Codable, Sendable, Equatable {
     public var fingerprint: String
     public var sha256: String
     public var bytes: Int
+    /// A saved frame's look in numbers (`dream-run stats`); nil for videos and older states.
+    public var statistics: FrameStatistics?
+    /// Seconds the frame took to render (its share of the run); nil when it was not rendered.
+    public var seconds: Double?
 
-    public init(path: String, fingerprint: String, sha256: String, bytes: Int) {
+    public init(
+      path: String, fingerprint: String, sha256: String, bytes: Int, statistics: FrameStatistics? = nil,
+      seconds: Double? = nil
+    ) {
       self.path = path
       self.fingerprint = fingerprint
       self.sha256 = sha256
       self.bytes = bytes
+      self.statistics = statistics
+      self.seconds = seconds
     }
   }
 
