@@ -62,7 +62,7 @@ let package = Package(
     .executableTarget(
       name: "dream-run",
       dependencies: [
-        "DreamRun", "DreamEngine", "RecipeParser", "ModelStore", "DreamVocabulary",
+        "DreamRun", "DreamEngine", "RecipeParser", "ModelStore", "DreamVocabulary", "Suggestions",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     .executableTarget(

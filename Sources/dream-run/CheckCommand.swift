@@ -14,6 +14,10 @@ struct CheckCommand: ParsableCommand {
       Exit codes: 0 every frame matches, 1 a frame differs beyond its tolerance (a regression), \
       2 a recipe, usage or reference problem (missing, stale or damaged references). \
       See docs/regression.md.
+
+      Examples:
+        dream-run check recipes/ --model ../shared/models/googlenet.pb
+        dream-run check --update recipes/zoom50.yaml --model ../shared/models/googlenet.pb --blas-core Haswell
       """)
 
   @Argument(help: "Recipe files, or folders whose *.yaml recipes are all checked.")

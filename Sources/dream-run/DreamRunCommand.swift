@@ -2,6 +2,7 @@ import ArgumentParser
 import DreamRun
 import Foundation
 import ModelStore
+import Suggestions
 
 /// `dream-run`: the root command. A recipe path without a subcommand runs it.
 struct DreamRunCommand: ParsableCommand {
@@ -9,12 +10,19 @@ struct DreamRunCommand: ParsableCommand {
     commandName: "dream-run",
     abstract: "Render DeepDream images and zoom videos from YAML recipes.",
     discussion: """
+      Examples:
+        dream-run recipes/zoom50.yaml --model ../shared/models/googlenet.pb
+        dream-run recipes/zoom50.yaml --frames 3          # try the first 3 frames
+        dream-run validate my-recipe.yaml
+        dream-run check recipes/                          # regression renders
+
       Exit codes: 0 success, 1 runtime error (unreadable or corrupt files, unwritable output, \
       failed download), 2 recipe or usage error, 130 interrupted by Ctrl-C. See docs/cli.md.
       """,
+    version: RenderEnvironment.versionText,
     subcommands: [
       RunCommand.self, CheckCommand.self, ValidateCommand.self, PlanCommand.self, StatsCommand.self,
-      LayersCommand.self, ModelsCommand.self, FetchCommand.self,
+      LayersCommand.self, ModelsCommand.self, FetchCommand.self, CompletionsCommand.self, ManCommand.self,
     ],
     defaultSubcommand: RunCommand.self)
 }
@@ -23,7 +31,7 @@ struct DreamRunCommand: ParsableCommand {
 enum Output {
   static func error(_ text: String) {
     let line = text.hasSuffix("\n") ? text : text + "\n"
-    StandardStream.error.write(StandardStream.escapingControls(line))
+    StandardStream.error.write(Terminal.colouringErrors(StandardStream.escapingControls(line)))
   }
 
   static func standard(_ text: String) {
@@ -42,6 +50,23 @@ enum Output {
   }
 }
 
+/// Colour on a terminal: `error:` in bold red when standard error is a terminal, `TERM` is not
+/// `dumb` and `NO_COLOR` is unset or empty (https://no-color.org).
+enum Terminal {
+  static var colourErrors: Bool {
+    let environment = ProcessInfo.processInfo.environment
+    return isatty(STDERR_FILENO) == 1 && (environment["NO_COLOR"] ?? "").isEmpty
+      && environment["TERM"] != "dumb"
+  }
+
+  /// `text` (already free of control characters) with its `error:` labels coloured, when wanted.
+  static func colouringErrors(_ text: String, enabled: Bool = colourErrors) -> String {
+    guard enabled else { return text }
+    return text.replacingOccurrences(of: " error: ", with: " \u{1B}[1;31merror:\u{1B}[0m ")
+      .replacingOccurrences(of: "Error: ", with: "\u{1B}[1;31mError:\u{1B}[0m ")
+  }
+}
+
 /// Options shared by the commands that read a recipe.
 struct RecipeOptions: ParsableArguments {
   @Argument(help: "The recipe file (YAML).")
@@ -51,11 +76,25 @@ struct RecipeOptions: ParsableArguments {
   var model: String?
 
   @Option(
+    parsing: .unconditional,
     help: "Engine threads (OpenBLAS and the engine's loops); default: the recipe's threads: or all cores.")
   var threads: Int?
 
   func validate() throws {
     try Self.validate(threads: threads)
+    try Self.rejectMistypedCommand(recipe)
+  }
+
+  /// `dream-run valdate x.yaml` would read `valdate` as a recipe file: when no such file exists and
+  /// the word is close to a command's name, say so instead.
+  static func rejectMistypedCommand(_ recipe: String) throws {
+    guard !recipe.contains("/"), !recipe.contains("."), !FileManager.default.fileExists(atPath: recipe) else {
+      return
+    }
+    let commands = DreamRunCommand.configuration.subcommands.map { $0.configuration.commandName ?? "" }
+    guard let closest = Suggestion.closest(to: recipe, in: commands) else { return }
+    throw ValidationError(
+      "unknown command '\(recipe)' (did you mean '\(closest)'?); 'dream-run --help' lists the commands")
   }
 
   /// `--threads` must be 1...1024 (shared by every command that takes it).
@@ -77,7 +116,13 @@ struct RecipeOptions: ParsableArguments {
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run",
-    abstract: "Render a recipe, skipping frames that are up to date (the default command).")
+    abstract: "Render a recipe, skipping frames that are up to date (the default command).",
+    discussion: """
+      Examples:
+        dream-run recipes/zoom50.yaml --model ../shared/models/googlenet.pb
+        dream-run run recipes/zoom50.yaml --frames 3 --threads 2
+        dream-run recipes/zoom50.yaml --json > progress.jsonl   # one JSON event per line
+      """)
 
   @OptionGroup var options: RecipeOptions
 
@@ -90,7 +135,11 @@ struct RunCommand: ParsableCommand {
   @Flag(help: "Print nothing but errors.")
   var quiet = false
 
-  @Option(help: "Render only frames 0...N-1 (videos are skipped).")
+  @Flag(
+    help: "Print progress as JSON lines on standard output (begin, frame, note, done events), for scripts.")
+  var json = false
+
+  @Option(parsing: .unconditional, help: "Render only frames 0...N-1 (videos are skipped).")
   var frames: Int?
 
   @Option(help: "Pin OpenBLAS's kernel family (e.g. Haswell) so renders match other CPUs bit for bit.")
@@ -119,7 +168,10 @@ struct RunCommand: ParsableCommand {
     }
     let interrupt = InterruptSignal()
     interrupt.install()
-    let reporter = ProgressReporter.standardError(quiet: quiet)
+    let reporter =
+      json
+      ? ProgressReporter(mode: .json) { StandardStream.output.write($0) }
+      : ProgressReporter.standardError(quiet: quiet)
     let bar = ProgressBar.standardError(label: "model")
     let store = ModelStore.fromEnvironment(progress: quiet ? nil : bar.handler)
     let started = Date()
@@ -134,7 +186,16 @@ struct RunCommand: ParsableCommand {
         prepared, reporter: reporter, shouldStop: { interrupt.isSet },
         interruptSignal: { interrupt.signal ?? SIGINT })
       let summary = try executor.execute()
-      if !quiet { Output.standard(Self.describe(summary, seconds: Date().timeIntervalSince(started))) }
+      let seconds = Date().timeIntervalSince(started)
+      if json {
+        reporter.emitJSON([
+          "event": "done", "frames_written": summary.framesWritten,
+          "frames_up_to_date": summary.framesUpToDate,
+          "videos_written": summary.videosWritten, "seconds": seconds,
+        ])
+      } else if !quiet {
+        Output.standard(Self.describe(summary, seconds: seconds))
+      }
     } catch {
       bar.finish()
       reporter.finish()
@@ -152,7 +213,10 @@ struct RunCommand: ParsableCommand {
       text += first == last ? " (frame \(first))" : " (frames \(first)...\(last))"
     }
     text += " in " + String(format: "%.1f s", seconds)
-    if count > 0 { text += String(format: " (%.2f s per frame)", seconds / Double(count)) }
+    if summary.framesRendered > 0 {
+      // Per rendered frame: copies (frame0: input) take no time worth counting.
+      text += String(format: " (%.2f s per frame)", seconds / Double(summary.framesRendered))
+    }
     if summary.framesUpToDate > 0 { text += "; \(summary.framesUpToDate) up to date" }
     for video in summary.videosWritten { text += "; wrote \(video)" }
     if summary.videosSkipped > 0 { text += "; \(summary.videosSkipped) video(s) skipped (--frames)" }
@@ -168,7 +232,12 @@ struct RunCommand: ParsableCommand {
 struct ValidateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "validate",
-    abstract: "Check a recipe (and, when the model is available, its layers and sizes) without rendering.")
+    abstract: "Check a recipe (and, when the model is available, its layers and sizes) without rendering.",
+    discussion: """
+      Examples:
+        dream-run validate recipes/zoom50.yaml
+        dream-run validate recipes/zoom50.yaml --model ../shared/models/googlenet.pb
+      """)
 
   @OptionGroup var options: RecipeOptions
 
@@ -188,14 +257,19 @@ struct ValidateCommand: ParsableCommand {
 
 struct PlanCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "plan", abstract: "Print the execution plan and which files are up to date.")
+    commandName: "plan", abstract: "Print the execution plan and which files are up to date.",
+    discussion: """
+      Examples:
+        dream-run plan recipes/zoom50.yaml --frames 3
+        dream-run plan recipes/zoom50.yaml --dot | dot -Tsvg > plan.svg
+      """)
 
   @OptionGroup var options: RecipeOptions
 
   @Flag(help: "Print the plan as a Graphviz digraph (dot -Tsvg).")
   var dot = false
 
-  @Option(help: "Plan only frames 0...N-1 (as run --frames N does).")
+  @Option(parsing: .unconditional, help: "Plan only frames 0...N-1 (as run --frames N does).")
   var frames: Int?
 
   func validate() throws {
@@ -226,7 +300,7 @@ struct StatsCommand: ParsableCommand {
 
   @OptionGroup var options: RecipeOptions
 
-  @Option(help: "Only frames 0...N-1.")
+  @Option(parsing: .unconditional, help: "Only frames 0...N-1.")
   var frames: Int?
 
   func validate() throws {
@@ -240,5 +314,82 @@ struct StatsCommand: ParsableCommand {
     } catch {
       throw Output.fail(error)
     }
+  }
+}
+
+struct CompletionsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "completions",
+    abstract: "Print a shell completion script (bash, zsh or fish).",
+    discussion: """
+      Examples:
+        dream-run completions bash > /etc/bash_completion.d/dream-run
+        dream-run completions zsh > "${fpath[1]}/_dream-run"
+        dream-run completions fish > ~/.config/fish/completions/dream-run.fish
+      """)
+
+  @Argument(help: "bash, zsh or fish.")
+  var shell: String
+
+  func validate() throws {
+    guard CompletionShell(rawValue: shell) != nil else {
+      throw ValidationError("unknown shell '\(shell)'; use bash, zsh or fish")
+    }
+  }
+
+  func run() throws {
+    guard let shell = CompletionShell(rawValue: shell) else { return }
+    Output.standard(DreamRunCommand.completionScript(for: shell))
+  }
+}
+
+struct ManCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "man",
+    abstract: "Print the manual page (roff), made from the commands' help.",
+    discussion: """
+      Examples:
+        dream-run man > /usr/local/share/man/man1/dream-run.1 && man dream-run
+        dream-run man | man -l -
+      """)
+
+  func run() throws {
+    Output.standard(ManualPage.text)
+  }
+}
+
+/// `dream-run.1`: the root help and every command's help, as roff.
+enum ManualPage {
+  static var text: String {
+    var lines = [
+      ".TH DREAM-RUN 1",
+      ".SH NAME",
+      "dream-run \\- " + roff(DreamRunCommand.configuration.abstract),
+      ".SH SYNOPSIS",
+      ".B dream-run",
+      "[\\fIcommand\\fR] \\fIrecipe.yaml\\fR [\\fIoptions\\fR]",
+      ".SH DESCRIPTION",
+      ".nf",
+      roff(DreamRunCommand.helpMessage(for: DreamRunCommand.self, columns: 100)),
+      ".fi",
+      ".SH COMMANDS",
+    ]
+    for command in DreamRunCommand.configuration.subcommands {
+      lines += [
+        ".SS " + (command.configuration.commandName ?? ""),
+        ".nf",
+        roff(DreamRunCommand.helpMessage(for: command, columns: 100)),
+        ".fi",
+      ]
+    }
+    lines += [".SH SEE ALSO", "docs/cli.md and docs/recipes.md in the dream-run repository."]
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Escapes backslashes and keeps lines from starting with a control character.
+  static func roff(_ text: String) -> String {
+    text.replacingOccurrences(of: "\\", with: "\\e").split(separator: "\n", omittingEmptySubsequences: false)
+      .map { line in line.hasPrefix(".") || line.hasPrefix("'") ? "\\&" + line : String(line) }
+      .joined(separator: "\n")
   }
 }

@@ -5,7 +5,12 @@ import ModelStore
 
 struct LayersCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "layers", abstract: "List a model's dream layers with channels and sizes.")
+    commandName: "layers", abstract: "List a model's dream layers with channels and sizes.",
+    discussion: """
+      Examples:
+        dream-run layers ../shared/models/googlenet.pb
+        dream-run layers inception5h --size 800x450
+      """)
 
   @Argument(help: "A catalog model name or a path to a .pb file.")
   var model: String
@@ -36,7 +41,11 @@ struct LayersCommand: ParsableCommand {
 
 struct ModelsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "models", abstract: "List the catalog models and which are installed.")
+    commandName: "models", abstract: "List the catalog models and which are installed.",
+    discussion: """
+      Example:
+        dream-run models
+      """)
 
   func run() throws {
     Output.standard(ModelStore.fromEnvironment().listingTable())
@@ -45,7 +54,11 @@ struct ModelsCommand: ParsableCommand {
 
 struct FetchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "fetch", abstract: "Download a catalog model into the cache (verified by sha256).")
+    commandName: "fetch", abstract: "Download a catalog model into the cache (verified by sha256).",
+    discussion: """
+      Example:
+        dream-run fetch inception5h
+      """)
 
   @Argument(help: "The catalog name, e.g. inception5h.")
   var name: String

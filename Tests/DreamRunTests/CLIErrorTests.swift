@@ -114,6 +114,32 @@ final class CLIErrorTests: XCTestCase {
       result.stderr,
       "out: cannot create the output folder: 'out' is a file, not a folder; move it away or save somewhere else\n"
     )
+    // validate finds it too, at the save step, without creating anything.
+    let validate = try TestSupport.run(["validate", "recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(validate.status, 1)
+    XCTAssertTrue(
+      validate.stderr.hasPrefix(
+        "recipe.yaml:13:11: error: save: out: cannot create the output folder: 'out' is a file, not a folder"),
+      validate.stderr)
+  }
+
+  /// A missing ffmpeg is found before the first frame (and by validate), at the step that needs it.
+  func testMissingFFmpegIsFoundBeforeTheFirstFrame() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe().replacingOccurrences(of: "out/clip.avi", with: "out/clip.mp4"), in: folder)
+    for command in [["validate"], ["run"]] {
+      let result = try TestSupport.run(
+        command + ["recipe.yaml", "--model", model], in: folder, environment: ["PATH": "/nonexistent"])
+      XCTAssertEqual(result.status, 1, "\(command): " + result.stderr)
+      XCTAssertTrue(
+        result.stderr.hasPrefix(
+          "recipe.yaml:14:19: error: video: writing 'out/clip.mp4' needs ffmpeg, which is not on PATH; install "
+            + "ffmpeg (e.g. apt-get install ffmpeg) or write an .avi\n"), result.stderr)
+    }
+    XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out").path))
   }
 
   func testFetchFromUnreachableServerFailsClearly() throws {

@@ -6,6 +6,8 @@ import RecipeParser
 public struct RunSummary: Sendable, Equatable {
   /// Frames whose files were written.
   public var framesWritten: [Int] = []
+  /// Frames written that took rendering (not a copy of the input, as `frame0: input` is).
+  public var framesRendered = 0
   /// Frames recomputed in memory only (to reach a later frame) or skipped as up to date.
   public var framesUpToDate = 0
   /// Videos written and skipped.
@@ -90,7 +92,8 @@ public final class Executor {
     }
     let toRender = needsWork.filter { $0 }.count
     summary.framesUpToDate = limit - toRender
-    reporter.begin(frames: frameCount, toRender: toRender, upToDate: limit - toRender)
+    // Under --frames N the run is about frames 0...N-1: progress counts those.
+    reporter.begin(frames: limit, toRender: toRender, upToDate: limit - toRender)
     if let first = needsWork.firstIndex(of: true), let last = needsWork.lastIndex(of: true) {
       if recipe.feedback.value {
         try renderChain(first: first, last: last, needsWork: needsWork, nodesByFrame: nodesByFrame)
@@ -232,6 +235,7 @@ public final class Executor {
     }
     if !wrote.isEmpty {
       summary.framesWritten.append(frame)
+      if rendered { summary.framesRendered += 1 }
       lastFinishedFrame = frame
     }
     reporter.frameFinished(frame, wrote: wrote, rendered: rendered)

@@ -28,6 +28,16 @@ public struct RenderEnvironment: Sendable, Equatable {
       compute: .current)
   }
 
+  /// `dream-run --version`: the engine version and what decides its arithmetic on this machine.
+  public static var versionText: String {
+    let compute = ComputeEnvironment.current
+    return """
+      \(EngineVersion.current)
+      OpenBLAS: \(compute.openBLAS) (core \(compute.blasCore))
+      libpng \(compute.libpng), \(compute.libjpeg)
+      """
+  }
+
   /// As `key: value` pairs in a fixed order (the manifest's and the state file's `recorded-with`).
   public var fields: [(key: String, value: String)] {
     [

@@ -14,9 +14,13 @@ import ModelStore
 ///   `frame 12/50  dream 1/1  octave 2/2  iter 7/20  00:41 elapsed  ETA 05:12`.
 /// - `lines` (a pipe or file): one plain line per finished frame, video and summary.
 /// - `quiet`: nothing (errors are still printed by the caller).
+/// - `json` (`--json`, for scripts): one JSON object per line and event, keys sorted:
+///   `{"event":"begin","frames":3,"to_render":2,"up_to_date":1}`,
+///   `{"event":"frame","files":["out/01.png"],"frame":1,"rendered":true,"seconds":4.91}`,
+///   `{"event":"note","message":"..."}`; the command adds a final `done` event.
 public final class ProgressReporter {
   public enum Mode: Sendable, Equatable {
-    case live, lines, quiet
+    case live, lines, quiet, json
   }
 
   public let mode: Mode
@@ -52,6 +56,10 @@ public final class ProgressReporter {
   public func begin(frames: Int, toRender: Int, upToDate: Int) {
     frameCount = frames
     framesToRender = toRender
+    if mode == .json {
+      emitJSON(["event": "begin", "frames": frames, "to_render": toRender, "up_to_date": upToDate])
+      return
+    }
     if toRender > 0, upToDate > 0 {
       emitLine("\(upToDate) of \(frames) frames up to date; rendering \(toRender)")
     }
@@ -83,6 +91,9 @@ public final class ProgressReporter {
       framesRendered += 1
       renderSeconds += seconds
     }
+    if mode == .json, !wrote.isEmpty {
+      emitJSON(["event": "frame", "frame": frame, "files": wrote, "rendered": rendered, "seconds": seconds])
+    }
     guard mode == .lines, !wrote.isEmpty else { return }
     emitLine(
       "frame \(frame)/\(frameCount): wrote \(wrote.joined(separator: ", ")) in "
@@ -90,7 +101,17 @@ public final class ProgressReporter {
   }
 
   public func note(_ text: String) {
+    if mode == .json { return emitJSON(["event": "note", "message": text]) }
     emitLine(text)
+  }
+
+  /// One JSON object on its own line (`json` mode).
+  public func emitJSON(_ object: [String: Any]) {
+    guard mode == .json,
+      let data = try? JSONSerialization.data(
+        withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+    else { return }
+    write(String(decoding: data, as: UTF8.self) + "\n")
   }
 
   /// Ends the live line, if one is drawn.
@@ -117,7 +138,7 @@ public final class ProgressReporter {
   private func emitLine(_ unescaped: String) {
     let text = StandardStream.escapingControls(unescaped)
     switch mode {
-    case .quiet: return
+    case .quiet, .json: return
     case .lines: write(text + "\n")
     case .live:
       write((lineShown ? "\r\u{1B}[K" : "") + text + "\n")

@@ -61,7 +61,7 @@ public enum Commands {
   public static func layers(
     model reference: String, width: Int, height: Int, store: ModelStore
   ) throws(RunError) -> String {
-    let resolved = try RecipeContext.resolve((reference, nil), store: store)
+    let resolved = try RecipeContext.resolve((reference, nil), store: store, option: "layers")
     let model: Model
     do {
       model = try Model(contentsOf: resolved.fileURL, dreamLayers: resolved.entry?.dreamLayers)

@@ -70,6 +70,7 @@ public final class PreparedRun {
     let context = try RecipeContext(
       recipe: recipe, options: options, resolvedModel: resolved, dreamLayers: layerNames,
       planFrames: false, store: store)
+    try checkTools(recipe)
     let inputSize = try inspectInput(context, depth: .header)  // a video's from its probe
     let referencedSizes = try inspectReferencedImages(context, purpose: purpose)
     let run = PreparedRun(context: context, model: model, layerNames: layerNames, inputSize: inputSize)
@@ -80,6 +81,7 @@ public final class PreparedRun {
     switch purpose {
     case .validate:
       try safety.check(run.outputsAtEnds(), ownership: false)
+      try checkOutputFolders(run.outputsAtEnds(), recipe: recipe)
       try decodeIfSmall(context, size: inputSize)
     case .run:
       try run.memory.check(limit: options.maxMemory, file: recipe.file)
@@ -90,6 +92,40 @@ public final class PreparedRun {
       try run.prepareOutputFolders()
     }
     return run
+  }
+
+  /// ffmpeg is on PATH when a video input is decoded or an .mp4 is written (found before the first
+  /// frame, not after the last).
+  static func checkTools(_ recipe: Recipe) throws(RunError) {
+    guard VideoInput.locate("ffmpeg") == nil else { return }
+    if recipe.load.value.video != nil {
+      throw .runtimeAt(
+        recipe.source.diagnostic(
+          "load",
+          "decoding the video input needs ffmpeg, which is not on PATH; install ffmpeg "
+            + "(e.g. apt-get install ffmpeg)", at: recipe.load.value.path.location))
+    }
+    for video in recipe.videos where video.value.container == .mp4 {
+      throw .runtimeAt(
+        recipe.source.diagnostic(
+          "video",
+          "writing '\(video.value.path.value)' needs ffmpeg, which is not on PATH; install ffmpeg "
+            + "(e.g. apt-get install ffmpeg) or write an .avi", at: video.value.path.location))
+    }
+  }
+
+  /// Every output's folder can be made and written (`validate`; a run makes them).
+  static func checkOutputFolders(_ outputs: [OutputSafety.Output], recipe: Recipe) throws(RunError) {
+    var seen = Set<String>()
+    for output in outputs {
+      let folder = folder(of: output.path)
+      guard seen.insert(folder).inserted else { continue }
+      do {
+        try AtomicFile.checkFolder(folder)
+      } catch {
+        throw .runtimeAt(recipe.source.diagnostic(output.stage, error.description, at: output.location))
+      }
+    }
   }
 
   /// ``prepare(_:store:purpose:)`` with the model store configured from `environment`

@@ -192,16 +192,15 @@ public struct RecipeContext: Sendable {
   /// Resolves a model reference through the store. A bad reference is a usage or recipe error
   /// (exit code 2, pointing at the recipe's `model:` when it came from there); a failed download is
   /// a runtime error.
-  static func resolve(_ reference: (text: String, location: SourceLocation?), store: ModelStore)
-    throws(RunError)
-    -> ResolvedModel
-  {
+  static func resolve(
+    _ reference: (text: String, location: SourceLocation?), store: ModelStore, option: String = "--model"
+  ) throws(RunError) -> ResolvedModel {
     do {
       return try store.resolve(reference.text, relativeTo: nil)
     } catch let error as ModelReferenceError {
       let text = error.description
       guard let location = reference.location else {
-        throw .usage("--model: " + (text.hasPrefix("model: ") ? String(text.dropFirst(7)) : text))
+        throw .usage("\(option): " + (text.hasPrefix("model: ") ? String(text.dropFirst(7)) : text))
       }
       throw .usage("\(location): error: \(text)")
     } catch {

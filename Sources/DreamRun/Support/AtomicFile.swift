@@ -54,17 +54,7 @@ enum AtomicFile {
 
   /// Creates `folder` (and its parents) if needed and checks that files can be created in it.
   static func prepareFolder(_ folder: String) throws(RunError) {
-    var prefix = folder.hasPrefix("/") ? "" : "."
-    for component in folder.split(separator: "/") {
-      prefix += "/" + component
-      var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory), !isDirectory.boolValue {
-        let shown = folder.hasPrefix("/") ? prefix : String(prefix.dropFirst(2))
-        throw RunError.runtime(
-          "\(folder): cannot create the output folder: '\(shown)' is a file, not a folder; "
-            + "move it away or save somewhere else")
-      }
-    }
+    try checkFolder(folder)
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     } catch {
@@ -78,6 +68,32 @@ enum AtomicFile {
           + "fix its permissions or save somewhere else")
     }
     removeLeftovers(in: folder)
+  }
+
+  /// Whether `folder` can be created (or exists) and written, without creating anything: no part
+  /// of its path is a file, and its deepest existing folder is writable. Throws the message
+  /// `prepareFolder` would.
+  static func checkFolder(_ folder: String) throws(RunError) {
+    var prefix = folder.hasPrefix("/") ? "" : "."
+    var deepest = prefix.isEmpty ? "/" : "."
+    for component in folder.split(separator: "/") {
+      prefix += "/" + component
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: prefix, isDirectory: &isDirectory) else { break }
+      guard isDirectory.boolValue else {
+        let shown = folder.hasPrefix("/") ? prefix : String(prefix.dropFirst(2))
+        throw RunError.runtime(
+          "\(folder): cannot create the output folder: '\(shown)' is a file, not a folder; "
+            + "move it away or save somewhere else")
+      }
+      deepest = prefix
+    }
+    guard access(deepest, W_OK | X_OK) == 0 else {
+      let shown = folder.hasPrefix("/") || deepest == "." ? deepest : String(deepest.dropFirst(2))
+      throw RunError.runtime(
+        "\(folder): the output folder is not writable ('\(shown)': \(String(cString: strerror(errno)))); "
+          + "fix its permissions or save somewhere else")
+    }
   }
 
   /// Removes temporary files left in `folder` by killed runs.
