@@ -192,7 +192,7 @@ int ic_jpeg_decode(
 
 int ic_jpeg_encode(
     const uint8_t *rgb, uint32_t width, uint32_t height, int quality, int chroma_444,
-    uint8_t **out_data, size_t *out_size, char *message, size_t message_capacity) {
+    const char *comment, uint8_t **out_data, size_t *out_size, char *message, size_t message_capacity) {
   *out_data = NULL;
   *out_size = 0;
   ic_set_message(message, message_capacity, "");
@@ -238,6 +238,11 @@ int ic_jpeg_encode(
     cinfo.comp_info[0].v_samp_factor = 1;
   }
   jpeg_start_compress(&cinfo, TRUE);
+  if (comment != NULL && comment[0] != 0) {
+    size_t length = strlen(comment);
+    if (length > 65533) length = 65533;
+    jpeg_write_marker(&cinfo, JPEG_COM, (const JOCTET *)comment, (unsigned int)length);
+  }
   size_t stride = (size_t)width * 3;
   while (cinfo.next_scanline < cinfo.image_height) {
     JSAMPROW row = (JSAMPROW)(rgb + (size_t)cinfo.next_scanline * stride);

@@ -168,8 +168,9 @@ int ic_png_decode(
 // MARK: - Encode
 
 int ic_png_encode(
-    const uint8_t *rgb, uint32_t width, uint32_t height, uint8_t **out_data, size_t *out_size,
-    char *message, size_t message_capacity) {
+    const uint8_t *rgb, uint32_t width, uint32_t height, const char *const *keys,
+    const char *const *values, int text_count, uint8_t **out_data, size_t *out_size, char *message,
+    size_t message_capacity) {
   *out_data = NULL;
   *out_size = 0;
   ic_set_message(message, message_capacity, "");
@@ -180,6 +181,10 @@ int ic_png_encode(
   if (ic_too_large(width, height)) {
     ic_set_too_large_message(message, message_capacity, width, height);
     return IC_ERR_TOO_LARGE;
+  }
+  if (text_count < 0 || text_count > 8) {
+    ic_set_message(message, message_capacity, "at most 8 text chunks");
+    return IC_ERR_ARGUMENT;
   }
   png_error_sink sink = {message, message_capacity};
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &sink, on_png_error, on_png_warning);
@@ -199,6 +204,15 @@ int ic_png_encode(
   png_set_IHDR(
       png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
       PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_text text[8];
+  memset(text, 0, sizeof text);
+  for (int i = 0; i < text_count; i++) {
+    text[i].compression = PNG_TEXT_COMPRESSION_NONE;
+    text[i].key = (png_charp)keys[i];
+    text[i].text = (png_charp)values[i];
+    text[i].text_length = strlen(values[i]);
+  }
+  if (text_count > 0) png_set_text(png, info, text, text_count);
   png_write_info(png, info);
   for (size_t y = 0; y < height; y++) {
     png_write_row(png, (png_const_bytep)(rgb + y * (size_t)width * 3));

@@ -26,8 +26,14 @@ final class CLIRunTests: XCTestCase {
     XCTAssertEqual(files.keys.sorted(), ["00.png", "01.png", "02.png", "03.png", "clip.avi"])
     XCTAssertEqual(files["clip.avi"]?.prefix(4), Data("RIFF".utf8))
     XCTAssertEqual(
-      files["00.png"], try Data(contentsOf: TestSupport.tinyInput),
-      "frame 0 is the input, saved as-is (same pixels, same encoder)")
+      try ImageCodec.decode(XCTUnwrap(files["00.png"]), name: "00.png"),
+      try ImageCodec.read(contentsOf: TestSupport.tinyInput),
+      "frame 0 is the input, saved as-is (same pixels)")
+    // Every frame says what made it.
+    let text = String(decoding: try XCTUnwrap(files["01.png"]), as: UTF8.self)
+    for needle in ["tEXtSoftware\u{0}dream-run ", "tEXtdream-run seed\u{0}3", "tEXtdream-run frame\u{0}1"] {
+      XCTAssertTrue(text.contains(needle), needle)
+    }
     XCTAssertTrue(try TestSupport.files(in: folder).keys.allSatisfy { !$0.hasSuffix(".tmp") })
 
     // Rerun: nothing to do, nothing rewritten.

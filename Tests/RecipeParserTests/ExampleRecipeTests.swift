@@ -49,7 +49,7 @@ final class ExampleRecipeTests: XCTestCase {
     XCTAssertEqual(recipe.frames.value, 50)
     XCTAssertEqual(recipe.frame0.value, .input)
     XCTAssertEqual(recipe.size?.value, ImageSize(width: 800, height: 450))
-    XCTAssertEqual(recipe.pipeline.map(\.operation.kind), [.zoom, .tint, .clip, .dream, .clip, .save])
+    XCTAssertEqual(recipe.pipeline.map(\.operation.kind), [.zoom, .matchColors, .clip, .dream, .clip, .save])
     XCTAssertEqual(recipe.videos.first?.value.fps.value, 20)
   }
 

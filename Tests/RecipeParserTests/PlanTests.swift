@@ -73,14 +73,16 @@ final class PlanTests: XCTestCase {
   func testZoom50CanonicalParameters() throws {
     let plan = try zoom50Plan()
     func parameters(_ id: String) -> String? { plan.node(id: id)?.parameters }
-    XCTAssertEqual(parameters("load"), "load{path=\"../../shared/images/coffee.png\";size=[800,450]}")
+    XCTAssertEqual(
+      parameters("load"), "load{fit=\"cover\";path=\"../../shared/images/coffee.png\";size=[800,450]}")
     XCTAssertEqual(
       parameters("f01.s2"),
-      "transform{ops=[{factor=1.005;op=\"zoom\"},{b=2.0;g=2.0;op=\"tint\";r=2.0},{high=255.0;low=0.0;op=\"clip\"}]}"
+      "transform{ops=[{factor=1.005;op=\"zoom\"},{op=\"match-colors\";reference=\"input\";strength=1.0},"
+        + "{high=255.0;low=0.0;op=\"clip\"}]}"
     )
     XCTAssertEqual(
       parameters("f07.s5"),
-      "dream{algorithm=\"classic\";blend=0.2;blur=\"3d\";frame=7;iterations=20;objective=\"mean-square\";"
+      "dream{algorithm=\"classic\";blend=0.2;blur=\"3d\";frame=7;iterations=12;objective=\"mean-square\";"
         + "quantize-octaves=false;repeats=1;rescale=0.7;seed=0;step=1.0;terms=[{layer=3;weight=1.0}];tile=400}"
     )
     XCTAssertEqual(parameters("f12.s7"), "save{format=\"jpeg\";path=\"zoom50/frames/0012.jpg\";quality=95}")
@@ -99,7 +101,7 @@ final class PlanTests: XCTestCase {
       resolved,
       .load(
         path: "/somewhere/else/recipes/../../shared/images/coffee.png",
-        size: ImageSize(width: 800, height: 450)))
+        size: ImageSize(width: 800, height: 450), fit: .cover))
   }
 
   func testCanonicalValueFormatting() {
@@ -175,7 +177,7 @@ final class PlanTests: XCTestCase {
       text,
       """
       NODE      KIND       FRAME  STATUS      DETAILS
-      load      load       0      in-memory   in.png -> 64x48
+      load      load       0      in-memory   in.png -> 64x48 (cover)
       f0.s5     save       0      up-to-date  out/00.jpg (quality 95)
       f1.s2     transform  1      in-memory   trim t2 b1 l1 r2, tint +1/-2/+3
       f1.s4     dream      1      in-memory   layer #3, classic 2 it, step 3, rescale 0.7 x4, blend 0.2

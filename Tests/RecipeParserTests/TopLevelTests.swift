@@ -262,4 +262,31 @@ final class TopLevelTests: XCTestCase {
     XCTAssertEqual(parsed.seed.value, 5)
     XCTAssertEqual(parsed.source.line(2), "seed: 5")
   }
+
+  /// `fit` (default cover) enters the load node's parameters unless it is stretch, the only way
+  /// frames were resized before it existed.
+  func testFitDefaultsToCoverAndEntersTheLoadNode() throws {
+    let cover = try recipe(withSteps("  - save: f.png\n", header: "model: inception5h\nsize: [80, 45]\n"))
+    XCTAssertEqual(cover.fit.value, .cover)
+    XCTAssertEqual(
+      ExecutionPlan(recipe: cover).nodes[0].parameters, "load{fit=\"cover\";path=\"in.png\";size=[80,45]}")
+    XCTAssertEqual(ExecutionPlan(recipe: cover).nodes[0].summary, "in.png -> 80x45 (cover)")
+    let stretch = try recipe(
+      withSteps("  - save: f.png\n", header: "model: inception5h\nsize: [80, 45]\nfit: stretch\n"))
+    XCTAssertEqual(ExecutionPlan(recipe: stretch).nodes[0].parameters, "load{path=\"in.png\";size=[80,45]}")
+    assertDiagnostics(
+      withSteps("  - save: f.png\n", header: "model: inception5h\nfit: contain\n"),
+      """
+      recipes/test.yaml:2:1: error: recipe: 'fit' says how the input is resized to 'size'; give a 'size' too
+      fit: contain
+      ^
+      """)
+    assertDiagnostics(
+      withSteps("  - save: f.png\n", header: "model: inception5h\nsize: [8, 8]\nfit: fill\n"),
+      """
+      recipes/test.yaml:3:6: error: recipe: 'fit' must be 'cover', 'contain' or 'stretch', got 'fill'
+      fit: fill
+           ^
+      """)
+  }
 }

@@ -69,7 +69,8 @@ final class VideoInputTests: XCTestCase {
     XCTAssertEqual(parsed.videos.first?.value.fps.value, 25, "the output keeps the input's rate")
     let plan = ExecutionPlan(recipe: parsed)
     XCTAssertEqual(
-      plan.node(id: "f05.s1")?.operation, .videoFrame(path: "recipes/clip.mp4", size: nil, frame: 5))
+      plan.node(id: "f05.s1")?.operation, .videoFrame(path: "recipes/clip.mp4", size: nil, fit: nil, frame: 5)
+    )
     XCTAssertEqual(plan.node(id: "f05.s2")?.inputs, [plan.node(id: "f05.s1")?.index ?? -1])
     XCTAssertNil(plan.node(id: "load"))
     XCTAssertEqual(ExecutionPlan.size(of: parsed).nodes, plan.nodes.count)

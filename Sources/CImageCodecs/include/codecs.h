@@ -64,18 +64,21 @@ int ic_jpeg_decode(
     const uint8_t *data, size_t size, uint8_t **out_rgb, uint32_t *out_width,
     uint32_t *out_height, char *message, size_t message_capacity);
 
-/// Encodes 8-bit RGB as an 8-bit RGB PNG (non-interlaced, default zlib level).
+/// Encodes 8-bit RGB as an 8-bit RGB PNG (non-interlaced, default zlib level), with one tEXt
+/// chunk per `keys[i]`/`values[i]` (at most 8; keys 1...79 Latin-1 characters), before the pixels.
 /// On success `*out_data` holds `*out_size` bytes.
 int ic_png_encode(
-    const uint8_t *rgb, uint32_t width, uint32_t height, uint8_t **out_data, size_t *out_size,
-    char *message, size_t message_capacity);
+    const uint8_t *rgb, uint32_t width, uint32_t height, const char *const *keys,
+    const char *const *values, int text_count, uint8_t **out_data, size_t *out_size, char *message,
+    size_t message_capacity);
 
 /// Encodes 8-bit RGB as a baseline JFIF JPEG with quality 1...100.
 /// `chroma_444` non-zero keeps full-resolution chroma (4:4:4); zero subsamples it 2x2 (4:2:0).
-/// Uses libjpeg's accurate integer DCT and optimised Huffman tables.
+/// Uses libjpeg's accurate integer DCT and optimised Huffman tables. A non-empty `comment` (at most
+/// 65533 bytes) is written as a COM marker.
 int ic_jpeg_encode(
     const uint8_t *rgb, uint32_t width, uint32_t height, int quality, int chroma_444,
-    uint8_t **out_data, size_t *out_size, char *message, size_t message_capacity);
+    const char *comment, uint8_t **out_data, size_t *out_size, char *message, size_t message_capacity);
 
 /// The version of libpng this process runs with (e.g. "1.6.39"), from the library itself.
 const char *ic_png_version(void);

@@ -1,6 +1,12 @@
 import DreamVocabulary
 internal import CImageCodecs
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// An 8-bit RGB image as the C codecs see it: row-major, RGB interleaved, stride width * 3.
 struct RGB8Image: Sendable {
   let width: Int
@@ -73,9 +79,9 @@ extension ImageCodec {
   }
 
   /// Encodes 8-bit RGB in `format`.
-  static func encodeRGB8(_ image: RGB8Image, as format: ImageFormat, name: String)
-    throws(ImageCodecError) -> [UInt8]
-  {
+  static func encodeRGB8(
+    _ image: RGB8Image, as format: ImageFormat, name: String, text: [(key: String, value: String)] = []
+  ) throws(ImageCodecError) -> [UInt8] {
     guard image.width > 0, image.height > 0 else {
       throw .noPixels(file: name, width: image.width, height: image.height)
     }
@@ -90,10 +96,21 @@ extension ImageCodec {
     var message = [CChar](repeating: 0, count: messageCapacity)
     let width = UInt32(image.width)
     let height = UInt32(image.height)
+    let pairs = text.prefix(8).map { (String(printable($0.key).prefix(79)), printable($0.value)) }
+    let keys = pairs.map { strdup($0.0) }
+    let values = pairs.map { strdup($0.1) }
+    let comment = strdup(pairs.map { "\($0.0): \($0.1)" }.joined(separator: "\n"))
+    defer {
+      for pointer in keys + values + [comment] { free(pointer) }
+    }
     let status: Int32 = image.bytes.withUnsafeBufferPointer { rgb in
       switch format {
       case .png:
-        return ic_png_encode(rgb.baseAddress, width, height, &output, &size, &message, messageCapacity)
+        let keyPointers = keys.map { UnsafePointer($0) }
+        let valuePointers = values.map { UnsafePointer($0) }
+        return ic_png_encode(
+          rgb.baseAddress, width, height, keyPointers, valuePointers, Int32(pairs.count), &output, &size,
+          &message, messageCapacity)
       case .jpeg(let quality, let subsampling):
         let chroma444: Int32
         switch subsampling {
@@ -101,7 +118,7 @@ extension ImageCodec {
         case .yuv444: chroma444 = 1
         }
         return ic_jpeg_encode(
-          rgb.baseAddress, width, height, Int32(clamping: quality), chroma444, &output, &size,
+          rgb.baseAddress, width, height, Int32(clamping: quality), chroma444, comment, &output, &size,
           &message, messageCapacity)
       }
     }
@@ -115,6 +132,11 @@ extension ImageCodec {
   }
 
   private static func code(_ status: ic_status) -> Int32 { Int32(status.rawValue) }
+
+  /// Printable ASCII only (file metadata is read by many tools; PNG tEXt is Latin-1).
+  private static func printable(_ text: String) -> String {
+    String(String.UnicodeScalarView(text.unicodeScalars.map { (0x20...0x7E).contains($0.value) ? $0 : "?" }))
+  }
 
   /// Maps a shim status and message to the typed error.
   private static func error(

@@ -54,17 +54,19 @@ public enum ImageCodec {
   // MARK: Encoding
 
   /// Encodes `image` as `format`. `name` (the destination, if any) is used only in errors.
-  /// Samples are clamped to 0...255 and quantised by `quantization`.
+  /// Samples are clamped to 0...255 and quantised by `quantization`. `text` (key, value) pairs are
+  /// stored in the file: PNG tEXt chunks, or one JPEG comment of `key: value` lines (printable
+  /// ASCII; other characters become `?`).
   public static func encode(
     _ image: RGBImage, as format: ImageFormat, quantization: PixelQuantization = .round,
-    name: String = "image"
+    name: String = "image", text: [(key: String, value: String)] = []
   ) throws(ImageCodecError) -> [UInt8] {
     if case .jpeg(let quality, _) = format, !(1...100).contains(quality) {
       throw .invalidQuality(file: name, quality: quality)
     }
     let rgb = RGB8Image(
       width: image.width, height: image.height, bytes: quantize(image, quantization))
-    return try encodeRGB8(rgb, as: format, name: name)
+    return try encodeRGB8(rgb, as: format, name: name, text: text)
   }
 
   /// Encodes `image` and writes it to `url` atomically (a temporary file in the same folder is

@@ -161,3 +161,56 @@ extension ImageOps {
     return RGBImage(width: width, height: height, pixels: pixels)
   }
 }
+
+/// How ``ImageOps/resized(_:width:height:fit:)`` treats a different aspect ratio.
+public enum ResizeFit: Sendable, Equatable {
+  /// Fill the target, keeping the aspect ratio: the centred crop of the target's aspect, resized.
+  case cover
+  /// Fit inside the target, keeping the aspect ratio: resized, centred on black.
+  case contain
+  /// Each axis scaled on its own.
+  case stretch
+}
+
+extension ImageOps {
+  /// `image` resized (bilinear) to `width` x `height` by `fit`. Crop and padding sizes are whole
+  /// pixels, rounded to nearest, split evenly (the odd pixel goes to the bottom or right).
+  public func resized(_ image: RGBImage, width: Int, height: Int, fit: ResizeFit) throws -> RGBImage {
+    guard width >= 1, height >= 1 else {
+      throw ImageOpError.invalidSize(operation: "resize", width: width, height: height)
+    }
+    guard image.width >= 1, image.height >= 1 else {
+      throw ImageOpError.invalidSize(operation: "resize", width: image.width, height: image.height)
+    }
+    // Compare aspect ratios exactly in integers: image.width / image.height vs width / height.
+    let wider = image.width * height > width * image.height
+    switch fit {
+    case .stretch:
+      return try resizeBilinear(image, width: width, height: height)
+    case .cover:
+      let cropWidth =
+        wider ? max(1, Int((Double(image.height) * Double(width) / Double(height)).rounded())) : image.width
+      let cropHeight =
+        wider ? image.height : max(1, Int((Double(image.width) * Double(height) / Double(width)).rounded()))
+      let cropped = try crop(
+        image, x: (image.width - cropWidth) / 2, y: (image.height - cropHeight) / 2, width: cropWidth,
+        height: cropHeight)
+      return try resizeBilinear(cropped, width: width, height: height)
+    case .contain:
+      let innerWidth =
+        wider ? width : max(1, Int((Double(height) * Double(image.width) / Double(image.height)).rounded()))
+      let innerHeight =
+        wider ? max(1, Int((Double(width) * Double(image.height) / Double(image.width)).rounded())) : height
+      let inner = try resizeBilinear(image, width: min(width, innerWidth), height: min(height, innerHeight))
+      var out = RGBImage(width: width, height: height, fill: 0)
+      let x0 = (width - inner.width) / 2
+      let y0 = (height - inner.height) / 2
+      for y in 0..<inner.height {
+        let source = y * inner.width * 3
+        let target = ((y0 + y) * width + x0) * 3
+        for i in 0..<(inner.width * 3) { out.pixels[target + i] = inner.pixels[source + i] }
+      }
+      return out
+    }
+  }
+}

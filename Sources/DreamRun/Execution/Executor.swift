@@ -189,7 +189,7 @@ public final class Executor {
       switch node.operation {
       case .load, .video:
         continue
-      case .videoFrame(_, _, let videoFrame):
+      case .videoFrame(_, _, _, let videoFrame):
         current = (index, try run.videoFrame(videoFrame))
       case .blend(let weight):
         guard let previous = start, node.inputs == [current.index, previous.index] else {
@@ -273,13 +273,29 @@ public final class Executor {
   {
     let bytes: [UInt8]
     do {
-      bytes = try ImageCodec.encode(image, as: format, name: path)
+      bytes = try ImageCodec.encode(image, as: format, name: path, text: provenance(node))
     } catch {
       throw .runtime(error.description)
     }
     try outputStore.write(
       bytes, to: path, nodeID: node.id, fingerprint: fingerprints[node.index],
       statistics: ops.frameStatistics(image), seconds: seconds)
+  }
+
+  /// What a saved frame records about its making (PNG text chunks, a JPEG comment): dream-run's
+  /// version, the recipe's file name, the model, the seed, the frame and the node's fingerprint
+  /// (which names every input and parameter that made the file, see docs/cli.md). Nothing that
+  /// depends on where, when or with how many threads it ran, nor on edits of the recipe that do not
+  /// change this file: a file kept as up to date and one rendered afresh are the same bytes.
+  private func provenance(_ node: PlanNode) -> [(key: String, value: String)] {
+    [
+      ("Software", EngineVersion.current),
+      ("dream-run recipe", URL(fileURLWithPath: context.recipe.file).lastPathComponent),
+      ("dream-run model", URL(fileURLWithPath: context.modelReference).lastPathComponent),
+      ("dream-run seed", String(context.recipe.seed.value)),
+      ("dream-run frame", String(node.frame ?? 0)),
+      ("dream-run fingerprint", fingerprints[node.index]),
+    ]
   }
 
   private var outputStore: OutputStore {

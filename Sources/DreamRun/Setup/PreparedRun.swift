@@ -318,9 +318,15 @@ public final class PreparedRun {
     guard let size = recipe.size?.value, size.width != image.width || size.height != image.height else {
       return image
     }
+    let fit: ResizeFit
+    switch recipe.fit.value {
+    case .cover: fit = .cover
+    case .contain: fit = .contain
+    case .stretch: fit = .stretch
+    }
     do {
-      return try ImageOps(threads: context.threads).resizeBilinear(
-        image, width: size.width, height: size.height)
+      return try ImageOps(threads: context.threads).resized(
+        image, width: size.width, height: size.height, fit: fit)
     } catch {
       throw .runtimeAt(
         recipe.source.diagnostic("size", "\(error)", at: recipe.size?.location ?? recipe.load.location))

@@ -42,6 +42,7 @@ extension Recipe {
       frames: Located(last + 1, at: frames.location), frame0: frame0, feedback: feedback,
       feedbackBlend: feedbackBlend,
       size: settings.size.map { Located($0, at: check?.location ?? frames.location) } ?? size,
+      fit: fit,
       threads: threads, check: check, load: load, pipeline: pipeline, videos: [])
   }
 }

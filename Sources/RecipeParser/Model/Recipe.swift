@@ -26,6 +26,8 @@ public struct Recipe: Sendable {
   public let feedbackBlend: Schedule<Double>?
   /// Frame size; the input is resized to it. Nil: the input's own size.
   public let size: Located<ImageSize>?
+  /// How the input is resized to `size` (default `cover`).
+  public let fit: Located<FitMode>
   /// Worker threads for the engine; nil: the caller decides.
   public let threads: Located<Int>?
   /// The `check:` section (what `dream-run check` compares); nil: ``CheckSettings/defaults``.
@@ -94,6 +96,16 @@ public enum ModelReference: Sendable, Equatable {
   case catalog(String)
   /// A frozen GraphDef file: the path as written and resolved against the recipe's directory.
   case file(path: String, resolvedPath: String)
+}
+
+/// How the input is resized to the recipe's `size` when the aspect ratios differ.
+public enum FitMode: String, CaseIterable, Sendable {
+  /// Scale to fill the frame, keeping the aspect ratio; the overhang is cropped (centred).
+  case cover
+  /// Scale to fit inside the frame, keeping the aspect ratio; the rest is black (centred).
+  case contain
+  /// Scale each axis on its own (distorts when the aspect ratios differ).
+  case stretch
 }
 
 /// What frame 0 is.

@@ -4,7 +4,9 @@ internal import Yams
 /// Reads the top-level mapping and the `steps:` list, and checks the rules that span steps (load
 /// first, video last, save paths unique).
 struct TopLevelReader {
-  static let keys = ["model", "seed", "frames", "frame0", "feedback", "size", "threads", "check", "steps"]
+  static let keys = [
+    "model", "seed", "frames", "frame0", "feedback", "size", "fit", "threads", "check", "steps",
+  ]
   /// Frame sides (and zoom trims) above this are refused before any work.
   static let maximumSide = 32768
   /// More frames than this are refused (the plan holds a few nodes per frame).
@@ -40,6 +42,10 @@ struct TopLevelReader {
         node, frames: frameCount, video: inputVideo != nil || videoFailed)
     }
     let size = fields["size"].flatMap { readSize($0, stage: "recipe") }
+    let fit = fields["fit"].flatMap { reader.choice($0, "recipe", "fit", as: FitMode.self) }
+    if let fitKey = fields.keyNode("fit"), !fields.has("size") {
+      reader.error("recipe", "'fit' says how the input is resized to 'size'; give a 'size' too", at: fitKey)
+    }
     let threads = reader.checked(
       fields["threads"].flatMap { reader.int($0, "recipe", "threads") }, "recipe", "threads",
       "must be 1...\(Self.maximumThreads)"
@@ -70,7 +76,8 @@ struct TopLevelReader {
       frames: frames ?? Located(frameCount, at: defaultLocation),
       frame0: frame0 ?? Located(.render, at: defaultLocation),
       feedback: feedback ?? Located(inputVideo == nil, at: defaultLocation), feedbackBlend: feedbackBlend,
-      size: size, threads: threads, check: check, load: load, pipeline: steps.pipeline, videos: steps.videos)
+      size: size, fit: fit ?? Located(.cover, at: defaultLocation), threads: threads, check: check,
+      load: load, pipeline: steps.pipeline, videos: steps.videos)
   }
 
   /// The first step's video, probed, when it is `load:` of a video file (see

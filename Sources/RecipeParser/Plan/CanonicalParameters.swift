@@ -1,3 +1,4 @@
+import DreamVocabulary
 /// Number formatting shared by messages and parameter strings.
 public enum CanonicalNumber {
   /// The canonical text of a number in parameter strings: Swift's shortest round-trip decimal
@@ -68,13 +69,13 @@ extension NodeOperation {
   /// The operation's fully resolved parameters as a canonical value (see ``CanonicalValue``).
   public var canonicalValue: CanonicalValue {
     switch self {
-    case .load(let path, let size):
+    case .load(let path, let size, let fit):
       var fields: [String: CanonicalValue] = ["path": .text(path)]
-      if let size { fields["size"] = .list([.integer(size.width), .integer(size.height)]) }
+      Self.addSize(size, fit: fit, to: &fields)
       return .object(fields)
-    case .videoFrame(let path, let size, let frame):
+    case .videoFrame(let path, let size, let fit, let frame):
       var fields: [String: CanonicalValue] = ["path": .text(path), "frame": .integer(frame)]
-      if let size { fields["size"] = .list([.integer(size.width), .integer(size.height)]) }
+      Self.addSize(size, fit: fit, to: &fields)
       return .object(fields)
     case .blend(let weight):
       return .object(["weight": .number(weight)])
@@ -94,6 +95,15 @@ extension NodeOperation {
         "frames": .integer(frames.count),
       ])
     }
+  }
+}
+
+extension NodeOperation {
+  /// `size` and, unless it is `stretch` (how every frame was resized before `fit` existed), `fit`.
+  static func addSize(_ size: ImageSize?, fit: FitMode?, to fields: inout [String: CanonicalValue]) {
+    guard let size else { return }
+    fields["size"] = .list([.integer(size.width), .integer(size.height)])
+    if let fit, fit != .stretch { fields["fit"] = .text(fit.rawValue) }
   }
 }
 

@@ -1,3 +1,4 @@
+import DreamVocabulary
 /// How a caller shows what it knows about a node's output (the run layer's up-to-date checks):
 /// a word for the plan table and a fill colour for Graphviz.
 public protocol PlanStatus {
@@ -73,10 +74,10 @@ extension NodeOperation {
   /// A short human summary of the key parameters.
   public var summary: String {
     switch self {
-    case .load(let path, let size):
-      return size.map { "\(path) -> \($0)" } ?? path
-    case .videoFrame(let path, let size, let frame):
-      return "\(path) frame \(frame)" + (size.map { " -> \($0)" } ?? "")
+    case .load(let path, let size, let fit):
+      return path + Self.sizeSummary(size, fit: fit)
+    case .videoFrame(let path, let size, let fit, let frame):
+      return "\(path) frame \(frame)" + Self.sizeSummary(size, fit: fit)
     case .blend(let weight):
       return "blend \(CanonicalNumber.short(weight)) of the previous frame"
     case .transform(let transforms):
@@ -88,6 +89,14 @@ extension NodeOperation {
     case .video(let path, _, let fps, let frames):
       return "\(path) (\(frames.count) frames at \(CanonicalNumber.short(fps)) fps)"
     }
+  }
+}
+
+extension NodeOperation {
+  /// ` -> 800x450 (cover)`, or nothing without a size.
+  static func sizeSummary(_ size: ImageSize?, fit: FitMode?) -> String {
+    guard let size else { return "" }
+    return " -> \(size)" + (fit.map { " (\($0.rawValue))" } ?? "")
   }
 }
 

@@ -109,14 +109,17 @@ struct PlanBuilder {
     self.framesBuilt = max(0, min(recipe.frames.value, frameLimit ?? recipe.frames.value))
   }
 
+  /// How the input is resized to `size` (nil without one).
+  private var fit: FitMode? { recipe.size == nil ? nil : recipe.fit.value }
+
   mutating func build() {
     let load = recipe.load.value
     if load.video != nil {
       buildVideoFrames()
     } else {
       let loadIndex = add(
-        id: "load", .load(path: load.resolvedPath, size: recipe.size?.value),
-        written: .load(path: load.path.value, size: recipe.size?.value), frame: 0, steps: [1],
+        id: "load", .load(path: load.resolvedPath, size: recipe.size?.value, fit: fit),
+        written: .load(path: load.path.value, size: recipe.size?.value, fit: fit), frame: 0, steps: [1],
         location: recipe.load.location, inputs: [])
       var previous = loadIndex
       for frame in 0..<framesBuilt {
@@ -148,8 +151,10 @@ struct PlanBuilder {
     var previous: Int?
     for frame in 0..<framesBuilt {
       var start = add(
-        id: nodeID(frame, 1), .videoFrame(path: load.resolvedPath, size: recipe.size?.value, frame: frame),
-        written: .videoFrame(path: load.path.value, size: recipe.size?.value, frame: frame), frame: frame,
+        id: nodeID(frame, 1),
+        .videoFrame(path: load.resolvedPath, size: recipe.size?.value, fit: fit, frame: frame),
+        written: .videoFrame(path: load.path.value, size: recipe.size?.value, fit: fit, frame: frame),
+        frame: frame,
         steps: [1], location: recipe.load.location, inputs: [])
       if let blend = recipe.feedbackBlend, let previous {
         let weight = blend.value(atFrame: frame)

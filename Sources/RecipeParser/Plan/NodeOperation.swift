@@ -86,10 +86,10 @@ public struct ResolvedDream: Sendable, Hashable {
 /// What a plan node does, with every parameter resolved (schedules evaluated, paths expanded and
 /// resolved against the recipe's directory).
 public enum NodeOperation: Sendable, Equatable {
-  /// Read `path`; resize to `size` when given.
-  case load(path: String, size: ImageSize?)
-  /// Decode frame `frame` of the video at `path`; resize to `size` when given.
-  case videoFrame(path: String, size: ImageSize?, frame: Int)
+  /// Read `path`; resize to `size` by `fit` when given.
+  case load(path: String, size: ImageSize?, fit: FitMode?)
+  /// Decode frame `frame` of the video at `path`; resize to `size` by `fit` when given.
+  case videoFrame(path: String, size: ImageSize?, fit: FitMode?, frame: Int)
   /// `(1 - weight) x` the first input (this frame's video frame) `+ weight x` the second (the
   /// previous frame's image).
   case blend(weight: Double)
@@ -130,7 +130,8 @@ public enum NodeOperation: Sendable, Equatable {
   /// The file this node writes (save, video) or reads (load); nil for in-memory nodes.
   public var filePath: String? {
     switch self {
-    case .load(let path, _), .videoFrame(let path, _, _), .save(let path, _, _), .video(let path, _, _, _):
+    case .load(let path, _, _), .videoFrame(let path, _, _, _), .save(let path, _, _),
+      .video(let path, _, _, _):
       return path
     case .transform, .dream, .blend: return nil
     }
