@@ -22,10 +22,15 @@ public enum ImageFileKind: String, CaseIterable, Sendable, Hashable {
   }
 }
 
-/// Video containers, each with the codec it implies: `.avi` Motion JPEG, `.mp4` H.264.
+/// Video containers, each with the codec it implies: `.avi` Motion JPEG, `.mp4` H.264, `.gif`
+/// an animated GIF (256 colours, one palette for the whole clip).
 public enum VideoContainer: String, CaseIterable, Sendable, Hashable {
   case avi
   case mp4
+  case gif
+
+  /// Whether writing it needs the `ffmpeg` executable (the .avi writer is dream-run's own).
+  public var needsFFmpeg: Bool { self != .avi }
 
   /// The container a path's extension names (case-insensitive), or nil.
   public static func forPath(_ path: String) -> VideoContainer? {

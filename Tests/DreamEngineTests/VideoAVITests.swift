@@ -161,7 +161,8 @@ final class VideoAVITests: XCTestCase {
     let mkv = folder.appendingPathComponent("out.mkv")
     assertVideoError(
       .unknownContainer(output: mkv.path),
-      message: "\(mkv.path): unknown video extension; use .avi (MJPEG) or .mp4 (H.264 via ffmpeg)"
+      message:
+        "\(mkv.path): unknown video extension; use .avi (MJPEG), .mp4 (H.264 via ffmpeg) or .gif (via ffmpeg)"
     ) { try VideoAssembler.write(frames: frames, to: mkv, options: VideoOptions(fps: 10)) }
     let nowhere = folder.appendingPathComponent("no/such/out.avi")
     assertVideoError(

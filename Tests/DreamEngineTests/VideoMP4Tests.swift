@@ -55,6 +55,24 @@ final class VideoMP4Tests: XCTestCase {
     XCTAssertEqual(probe["r_frame_rate"], "24/1")
   }
 
+  /// An animated GIF through ffmpeg's palette filters: every frame, the frames' size (odd is fine).
+  func testFramesBecomeAnAnimatedGIF() throws {
+    guard VideoTestSupport.which("ffmpeg") != nil else {
+      throw XCTSkip("ffmpeg is not installed (apt-get install ffmpeg); GIF writing not tested")
+    }
+    let frames = try VideoTestSupport.writeFrames(count: 4, width: 33, height: 21, in: folder, format: .png) {
+      "f\($0).png"
+    }
+    let out = folder.appendingPathComponent("loop.gif")
+    let summary = try VideoAssembler.write(frames: frames, to: out, options: VideoOptions(fps: 10))
+    XCTAssertEqual(summary, VideoSummary(container: .gif, frameCount: 4, width: 33, height: 21))
+    XCTAssertEqual(try Data(contentsOf: out).prefix(6), Data("GIF89a".utf8))
+    let probe = try XCTUnwrap(try VideoTestSupport.probe(out), "ffprobe comes with ffmpeg")
+    XCTAssertEqual(probe["codec_name"], "gif")
+    XCTAssertEqual(probe["width"], "33")
+    XCTAssertEqual(probe["nb_read_frames"], "4")
+  }
+
   /// Stopping (Ctrl-C) while ffmpeg has the frames ends ffmpeg, leaves no video and no temporary
   /// file, and says so.
   func testStoppingEndsFFmpegAndLeavesNothing() throws {

@@ -48,6 +48,29 @@ struct FFmpegH264Encoder {
       "-c:v", "libx264", "-pix_fmt", "yuv420p", "-crf", String(crf), "-r", Self.rateArgument(fps),
       "-movflags", "+faststart", "-f", "mp4", partial.path,
     ]
+    try finish(arguments, frames: frames, partial: partial, output: output, shouldStop: shouldStop)
+  }
+
+  /// An animated GIF of `frames`: one palette made from all frames (`palettegen`), applied with
+  /// error diffusion (`paletteuse`), looping forever.
+  func encodeGIF(
+    frames: [URL], kind: ImageFileKind, fps: Double, to output: URL, shouldStop: () -> Bool = { false }
+  ) throws(VideoError) {
+    let partial = VideoFiles.temporary(for: output)
+    let arguments = [
+      "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+      "-f", kind == .png ? "png_pipe" : "jpeg_pipe", "-framerate", Self.rateArgument(fps), "-i", "pipe:0",
+      "-vf", "split[a][b];[a]palettegen=stats_mode=full[p];[b][p]paletteuse=dither=sierra2_4a",
+      "-loop", "0", "-f", "gif", partial.path,
+    ]
+    try finish(arguments, frames: frames, partial: partial, output: output, shouldStop: shouldStop)
+  }
+
+  /// Runs ffmpeg, then renames its file over `output`, or removes it and says why.
+  private func finish(
+    _ arguments: [String], frames: [URL], partial: URL, output: URL, shouldStop: () -> Bool
+  ) throws(VideoError) {
+    let name = ImageCodec.displayName(of: output)
     let (status, errorText) = try run(arguments, frames: frames, output: name, shouldStop: shouldStop)
     guard let status else {
       try? FileManager.default.removeItem(at: partial)

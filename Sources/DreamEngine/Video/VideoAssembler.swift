@@ -82,12 +82,13 @@ public enum VideoAssembler {
         throw .invalidJPEGQuality(output: name, quality: options.jpegQuality)
       }
       return try writeAVI(frames: frames, to: output, options: options, shouldStop: shouldStop)
-    case .mp4:
+    case .mp4, .gif:
       guard (0...51).contains(options.crf) else { throw .invalidCRF(output: name, crf: options.crf) }
       guard let ffmpeg = FFmpegH264Encoder.locate(searchPath: options.ffmpegSearchPath) else {
         throw .ffmpegNotFound(output: name)
       }
-      return try writeMP4(
+      return try writeWithFFmpeg(
+        container: container,
         frames: frames, to: output, options: options, ffmpeg: ffmpeg, shouldStop: shouldStop)
     }
   }
@@ -133,8 +134,9 @@ public enum VideoAssembler {
       container: .avi, frameCount: writer.frameCount, width: writer.width, height: writer.height)
   }
 
-  private static func writeMP4(
-    frames: [URL], to output: URL, options: VideoOptions, ffmpeg: URL, shouldStop: () -> Bool
+  private static func writeWithFFmpeg(
+    container: VideoContainer, frames: [URL], to output: URL, options: VideoOptions, ffmpeg: URL,
+    shouldStop: () -> Bool
   ) throws(VideoError) -> VideoSummary {
     var firstName = ""
     var firstKind = ImageFileKind.png
@@ -156,6 +158,11 @@ public enum VideoAssembler {
           frame: frameName, width: image.width, height: image.height, firstFrame: firstName,
           firstWidth: width, firstHeight: height)
       }
+    }
+    if container == .gif {
+      try FFmpegH264Encoder(executable: ffmpeg).encodeGIF(
+        frames: frames, kind: firstKind, fps: options.fps, to: output, shouldStop: shouldStop)
+      return VideoSummary(container: .gif, frameCount: frames.count, width: width, height: height)
     }
     guard width >= 2, height >= 2 else {
       throw .tooSmallForH264(output: ImageCodec.displayName(of: output), width: width, height: height)

@@ -49,7 +49,8 @@ public enum VideoError: Error, Equatable, Sendable, CustomStringConvertible, Loc
     case .invalidCRF(let output, let crf):
       return "\(output): H.264 CRF \(crf) is out of range; use 0 (lossless) to 51 (smallest)"
     case .unknownContainer(let output):
-      return "\(output): unknown video extension; use .avi (MJPEG) or .mp4 (H.264 via ffmpeg)"
+      return
+        "\(output): unknown video extension; use .avi (MJPEG), .mp4 (H.264 via ffmpeg) or .gif (via ffmpeg)"
     case .badFrame(let error):
       return error.description
     case .notJPEG(let frame):

@@ -341,7 +341,7 @@ public final class Executor {
       if videoSummary.hasAudio {
         note += " with the input's audio"
       } else if audio != nil {
-        note += "; the input's audio is not copied into an .avi (use .mp4)"
+        note += "; the input's audio is copied into .mp4 videos only"
       }
       reporter.note(note)
     }

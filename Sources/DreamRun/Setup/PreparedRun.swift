@@ -105,7 +105,7 @@ public final class PreparedRun {
           "decoding the video input needs ffmpeg, which is not on PATH; install ffmpeg "
             + "(e.g. apt-get install ffmpeg)", at: recipe.load.value.path.location))
     }
-    for video in recipe.videos where video.value.container == .mp4 {
+    for video in recipe.videos where video.value.container.needsFFmpeg {
       throw .runtimeAt(
         recipe.source.diagnostic(
           "video",

@@ -26,7 +26,8 @@ extension StepReader {
       let other = FileExtension.of(path.value)
       let shown = other.isEmpty ? "no extension" : "'.\(other)'"
       reader.error(
-        "video", "unknown video format (\(shown)) for '\(path.value)'; use .avi or .mp4", at: path.location)
+        "video", "unknown video format (\(shown)) for '\(path.value)'; use .mp4, .avi or .gif",
+        at: path.location)
       return nil
     }
     if path.value.contains("{") || path.value.contains("}") {
