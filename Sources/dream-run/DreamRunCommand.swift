@@ -261,6 +261,7 @@ struct PlanCommand: ParsableCommand {
     discussion: """
       Examples:
         dream-run plan recipes/zoom50.yaml --frames 3
+        dream-run plan recipes/zoom50.yaml --explain          # why files will be rendered again
         dream-run plan recipes/zoom50.yaml --dot | dot -Tsvg > plan.svg
       """)
 
@@ -268,6 +269,9 @@ struct PlanCommand: ParsableCommand {
 
   @Flag(help: "Print the plan as a Graphviz digraph (dot -Tsvg).")
   var dot = false
+
+  @Flag(help: "Say why each file that is not up to date must be rendered again.")
+  var explain = false
 
   @Option(parsing: .unconditional, help: "Plan only frames 0...N-1 (as run --frames N does).")
   var frames: Int?
@@ -280,7 +284,8 @@ struct PlanCommand: ParsableCommand {
     do {
       Output.standard(
         try Commands.plan(
-          options.runOptions(frameLimit: frames), store: ModelStore.fromEnvironment(), dot: dot))
+          options.runOptions(frameLimit: frames), store: ModelStore.fromEnvironment(), dot: dot,
+          explain: explain))
     } catch {
       throw Output.fail(error)
     }

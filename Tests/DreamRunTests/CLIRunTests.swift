@@ -266,6 +266,28 @@ final class CLIRunTests: XCTestCase {
     XCTAssertTrue(stale.stdout.contains("out/02.png (stale)"), stale.stdout)
   }
 
+  /// `plan --explain` says why each file must be rendered again.
+  func testPlanExplainSaysWhatChanged() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(frames: 4, iterations: 1), in: folder)
+    XCTAssertEqual(try TestSupport.run(["recipe.yaml", "--model", model, "--quiet"], in: folder).status, 0)
+    let clean = try TestSupport.run(["plan", "recipe.yaml", "--model", model, "--explain"], in: folder)
+    XCTAssertTrue(clean.stdout.contains("\nevery file is up to date\n"), clean.stdout)
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe(frames: 4, iterations: 1, step: "{0: 1.5, 2: 1.5, 3: 2.5}"), in: folder)
+    try Data("tampered".utf8).write(to: folder.appendingPathComponent("out/01.png"))
+    let explained = try TestSupport.run(["plan", "recipe.yaml", "--model", model, "--explain"], in: folder)
+    XCTAssertEqual(explained.status, 0, explained.stderr)
+    let lines = explained.stdout.split(separator: "\n").map(String.init)
+    XCTAssertTrue(
+      lines.contains("f1.s7: the file was changed on disk since dream-run wrote it"), explained.stdout)
+    XCTAssertTrue(lines.contains("f3.s7: step 5 (dream): step 1.5 -> 2.5"), explained.stdout)
+    XCTAssertTrue(lines.contains("video.s8: its frames changed"), explained.stdout)
+    XCTAssertFalse(lines.contains { $0.hasPrefix("f0.s7:") || $0.hasPrefix("f2.s7:") }, explained.stdout)
+  }
+
   func testLayersAndModels() throws {
     let model = try TestSupport.googlenet()
     let folder = try TestSupport.temporaryFolder()

@@ -221,4 +221,43 @@ final class CheckReportBrowserTests: XCTestCase {
     XCTAssertTrue(dom.contains("MISMATCH"))
     XCTAssertNil(dom.range(of: #"\(missing: [^"]"#, options: .regularExpression), "no image is missing")
   }
+
+  /// The statistics chart (SVG) draws in chromium: the screenshot is not blank and shows the four
+  /// coloured lines.
+  func testStatisticsChartDrawsInChromium() throws {
+    let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
+    guard let browser else {
+      throw XCTSkip("no chromium found (apt-get install chromium); .ci/run installs it")
+    }
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder("chart")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(frames: 3, iterations: 1), in: folder)
+    XCTAssertEqual(try TestSupport.run(["recipe.yaml", "--model", model, "--quiet"], in: folder).status, 0)
+    let chart = folder.appendingPathComponent(".dream-run/recipe.yaml.stats.svg")
+    let shot = folder.appendingPathComponent("chart.png")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: browser)
+    process.arguments = [
+      "--headless", "--no-sandbox", "--disable-gpu", "--window-size=740,320",
+      "--user-data-dir=" + folder.appendingPathComponent("chromium-profile").path,
+      "--screenshot=" + shot.path, chart.absoluteString,
+    ]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    process.waitUntilExit()
+    let image = try ImageCodec.read(contentsOf: shot)
+    // The four series' colours (brightness orange, contrast blue, chroma pink, clipped green).
+    let colours: [(Float, Float, Float)] = [(208, 140, 0), (48, 96, 192), (192, 48, 112), (32, 128, 64)]
+    for (r, g, b) in colours {
+      let found = (0..<image.pixelCount).contains { p in
+        abs(image.pixels[p * 3] - r) < 30 && abs(image.pixels[p * 3 + 1] - g) < 30
+          && abs(image.pixels[p * 3 + 2] - b) < 30
+      }
+      XCTAssertTrue(found, "colour (\(r), \(g), \(b)) drawn")
+    }
+  }
 }

@@ -82,8 +82,8 @@ final class PlanTests: XCTestCase {
     )
     XCTAssertEqual(
       parameters("f07.s5"),
-      "dream{algorithm=\"classic\";blend=0.2;blur=\"3d\";frame=7;iterations=12;objective=\"mean-square\";"
-        + "quantize-octaves=false;repeats=1;rescale=0.7;seed=0;step=1.0;terms=[{layer=3;weight=1.0}];tile=400}"
+      "dream{algorithm=\"classic\";blend=0.2;blur=\"3d\";frame=7;iterations=10;objective=\"mean-square\";"
+        + "quantize-octaves=false;repeats=1;rescale=0.7;seed=0;step=0.8;terms=[{layer=3;weight=1.0}];tile=400}"
     )
     XCTAssertEqual(parameters("f12.s7"), "save{format=\"jpeg\";path=\"zoom50/frames/0012.jpg\";quality=95}")
     XCTAssertEqual(

@@ -58,8 +58,8 @@ extension ImageOps {
   }
 }
 
-/// How a frame looks in numbers, for spotting a zoom that burns out: measured on the frame as it
-/// is saved (every value clamped to 0...255).
+/// How a frame looks in numbers, for spotting a zoom that burns out: measured on what a viewer
+/// sees (every value clamped to 0...255).
 public struct FrameStatistics: Sendable, Equatable, Codable {
   /// Mean of all channel values.
   public var brightness: Double

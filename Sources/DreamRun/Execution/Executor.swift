@@ -279,7 +279,9 @@ public final class Executor {
     }
     try outputStore.write(
       bytes, to: path, nodeID: node.id, fingerprint: fingerprints[node.index],
-      statistics: ops.frameStatistics(image), seconds: seconds)
+      statistics: ops.frameStatistics(savedPixels(bytes, format: format, path: path) ?? image),
+      seconds: seconds,
+      madeFrom: context.madeFrom(node))
   }
 
   /// What a saved frame records about its making (PNG text chunks, a JPEG comment): dream-run's
@@ -296,6 +298,12 @@ public final class Executor {
       ("dream-run frame", String(node.frame ?? 0)),
       ("dream-run fingerprint", fingerprints[node.index]),
     ]
+  }
+
+  /// The pixels a viewer of the file sees (a JPEG's differ from the frame's), for its statistics.
+  private func savedPixels(_ bytes: [UInt8], format: ImageFormat, path: String) -> RGBImage? {
+    guard case .jpeg = format else { return nil }
+    return try? ImageCodec.decode(bytes, name: path)
   }
 
   private var outputStore: OutputStore {

@@ -49,32 +49,42 @@ public enum Fingerprints {
     var result: [String] = []
     result.reserveCapacity(plan.nodes.count)
     for node in plan.nodes {
-      var fields = ["dream-run fingerprint 1", inputs.engineVersion, node.parameters]
-      switch node.kind {
-      case .load: fields.append("input-sha256=" + inputs.inputSHA256)
-      case .dream:
-        fields.append("model-sha256=" + inputs.modelSHA256)
-        if case .dream(let dream) = node.operation {
-          // The node names the layer references resolve to: if the model's dream-layer list
-          // changes, `layer: 3` may mean another layer, and the dream must be rendered again.
-          let names = dream.terms.map { term in
-            inputs.dreamLayers.flatMap { term.layer.resolved(in: $0) } ?? "\(term.layer)"
-          }
-          fields.append("layers=" + names.joined(separator: ","))
-        }
-      case .transform, .blend, .save, .video: break
-      }
-      // Guides and colour references: their bytes, like the input's (their paths are parameters).
-      for image in node.operation.referencedImages {
-        fields.append("image-sha256=" + (inputs.imageSHA256[image.resolvedPath] ?? "unread"))
-      }
-      for input in node.inputs {
-        precondition(input < result.count, "plan node \(node.id) reads node \(input), not yet fingerprinted")
-        fields.append("input=" + result[input])
-      }
-      result.append(sha256Hex(Array(fields.joined(separator: "\n").utf8)))
+      result.append(
+        sha256Hex(Array(fields(of: node, inputs: inputs, fingerprints: result).joined(separator: "\n").utf8)))
     }
     return result
+  }
+
+  /// What node's fingerprint hashes, one line each (`fingerprints` holds at least its inputs'):
+  /// the format tag, the engine version, the parameter string, the outside inputs (`input-sha256=`,
+  /// `model-sha256=`, `layers=`, `image-sha256=`) and `input=` the fingerprint of each input node.
+  public static func fields(of node: PlanNode, inputs: FingerprintInputs, fingerprints result: [String])
+    -> [String]
+  {
+    var fields = ["dream-run fingerprint 1", inputs.engineVersion, node.parameters]
+    switch node.kind {
+    case .load: fields.append("input-sha256=" + inputs.inputSHA256)
+    case .dream:
+      fields.append("model-sha256=" + inputs.modelSHA256)
+      if case .dream(let dream) = node.operation {
+        // The node names the layer references resolve to: if the model's dream-layer list
+        // changes, `layer: 3` may mean another layer, and the dream must be rendered again.
+        let names = dream.terms.map { term in
+          inputs.dreamLayers.flatMap { term.layer.resolved(in: $0) } ?? "\(term.layer)"
+        }
+        fields.append("layers=" + names.joined(separator: ","))
+      }
+    case .transform, .blend, .save, .video: break
+    }
+    // Guides and colour references: their bytes, like the input's (their paths are parameters).
+    for image in node.operation.referencedImages {
+      fields.append("image-sha256=" + (inputs.imageSHA256[image.resolvedPath] ?? "unread"))
+    }
+    for input in node.inputs {
+      precondition(input < result.count, "plan node \(node.id) reads node \(input), not yet fingerprinted")
+      fields.append("input=" + result[input])
+    }
+    return fields
   }
 
   /// Lowercase hex sha256 of `bytes`.

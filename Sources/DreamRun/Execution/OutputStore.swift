@@ -54,13 +54,12 @@ final class OutputStore {
   /// and render time, when given).
   func write(
     _ bytes: [UInt8], to path: String, nodeID: String, fingerprint: String,
-    statistics: FrameStatistics? = nil,
-    seconds: Double? = nil
+    statistics: FrameStatistics? = nil, seconds: Double? = nil, madeFrom: [String: [String]]? = nil
   ) throws(RunError) {
     try files.writeAtomically(bytes, to: path)
     try record(
       nodeID: nodeID, path: path, sha256: Fingerprints.sha256Hex(bytes), bytes: bytes.count,
-      fingerprint: fingerprint, statistics: statistics, seconds: seconds)
+      fingerprint: fingerprint, statistics: statistics, seconds: seconds, madeFrom: madeFrom)
   }
 
   /// Records a file written by someone else (the video writers), read back from `path`.
@@ -75,14 +74,14 @@ final class OutputStore {
 
   private func record(
     nodeID: String, path: String, sha256: String, bytes: Int, fingerprint: String,
-    statistics: FrameStatistics? = nil, seconds: Double? = nil
+    statistics: FrameStatistics? = nil, seconds: Double? = nil, madeFrom: [String: [String]]? = nil
   ) throws(RunError) {
     let written =
       !directory.isEmpty && path.hasPrefix(directory + "/")
       ? String(path.dropFirst(directory.count + 1)) : path
     state.outputs[nodeID] = RunState.Output(
       path: written, fingerprint: fingerprint, sha256: sha256, bytes: bytes, statistics: statistics,
-      seconds: seconds)
+      seconds: seconds, madeFrom: madeFrom)
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let data: Data

@@ -19,10 +19,14 @@ public struct RunState: Codable, Sendable, Equatable {
     public var statistics: FrameStatistics?
     /// Seconds the frame took to render (its share of the run); nil when it was not rendered.
     public var seconds: Double?
+    /// What made the file: for the node and each node of its frame that fed it, by node id, the
+    /// lines its fingerprint hashed (``Fingerprints/fields(of:inputs:fingerprints:)``), so that
+    /// `plan --explain` can say what changed. Nil for videos and older states.
+    public var madeFrom: [String: [String]]?
 
     public init(
       path: String, fingerprint: String, sha256: String, bytes: Int, statistics: FrameStatistics? = nil,
-      seconds: Double? = nil
+      seconds: Double? = nil, madeFrom: [String: [String]]? = nil
     ) {
       self.path = path
       self.fingerprint = fingerprint
@@ -30,6 +34,7 @@ public struct RunState: Codable, Sendable, Equatable {
       self.bytes = bytes
       self.statistics = statistics
       self.seconds = seconds
+      self.madeFrom = madeFrom
     }
   }
 

@@ -26,7 +26,9 @@ public enum Commands {
 
   /// `dream-run plan`: the plan table (or Graphviz text) with each node's status, and the memory
   /// estimate when the model is at hand.
-  public static func plan(_ options: RunOptions, store: ModelStore, dot: Bool) throws(RunError) -> String {
+  public static func plan(_ options: RunOptions, store: ModelStore, dot: Bool, explain: Bool = false)
+    throws(RunError) -> String
+  {
     let recipe = try RecipeContext.parse(options)
     var context = try RecipeContext(
       recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
@@ -52,7 +54,19 @@ public enum Commands {
         memory = "peak memory not estimated: the recipe does not validate (dream-run validate says why)"
       }
     }
-    return context.plan.render { statuses[$0.index] }
+    var explanations = ""
+    if explain {
+      let state = RunState.load(from: context.stateFile)
+      for node in files {
+        if let line = StaleExplanation.explain(
+          node, status: statuses[node.index], record: state.outputs[node.id], context: context)
+        {
+          explanations += line + "\n"
+        }
+      }
+      if explanations.isEmpty { explanations = "every file is up to date\n" }
+    }
+    return context.plan.render { statuses[$0.index] } + explanations
       + "\(describe(context.plan)); \(upToDate) of \(files.count) files up to date; \(memory)\n"
   }
 

@@ -121,7 +121,22 @@ public struct RecipeContext: Sendable {
     fingerprints = Fingerprints.compute(plan, inputs: fingerprintInputs)
   }
 
-  private var fingerprintInputs: FingerprintInputs {
+  /// For `node` and each node of its frame that feeds it (its chain back to the frame's first
+  /// node), the lines their fingerprints hash, by node id (recorded with a saved file).
+  func madeFrom(_ node: PlanNode) -> [String: [String]] {
+    var result: [String: [String]] = [:]
+    var pending = [node.index]
+    while let index = pending.popLast() {
+      let current = plan.nodes[index]
+      guard current.frame == node.frame, result[current.id] == nil else { continue }
+      result[current.id] = Fingerprints.fields(
+        of: current, inputs: fingerprintInputs, fingerprints: fingerprints)
+      pending += current.inputs
+    }
+    return result
+  }
+
+  var fingerprintInputs: FingerprintInputs {
     FingerprintInputs(
       modelSHA256: modelSHA256, inputSHA256: inputSHA256, dreamLayers: dreamLayers,
       imageSHA256: referencedImageSHA256)
