@@ -208,6 +208,10 @@ struct RunCommand: ParsableCommand {
       return "up to date: \(summary.framesUpToDate) frames" + videoText(summary) + "; nothing to do\n"
     }
     let count = summary.framesWritten.count
+    if count == 0 {
+      return "up to date: \(summary.framesUpToDate) frames"
+        + summary.videosWritten.map { "; wrote \($0)" }.joined() + "\n"
+    }
     var text = "rendered \(count) frame\(count == 1 ? "" : "s")"
     if let first = summary.framesWritten.first, let last = summary.framesWritten.last {
       text += first == last ? " (frame \(first))" : " (frames \(first)...\(last))"

@@ -123,6 +123,28 @@ final class CLIErrorTests: XCTestCase {
       validate.stderr)
   }
 
+  /// A video path without an extension is an .mp4 where ffmpeg is installed, else an .avi with a
+  /// note saying why.
+  func testVideoWithoutExtensionFallsBackToAVIWithoutFFmpeg() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      TestSupport.tinyRecipe(frames: 2, iterations: 1).replacingOccurrences(
+        of: "out/clip.avi", with: "out/clip"),
+      in: folder)
+    let without = try TestSupport.run(
+      ["recipe.yaml", "--model", model], in: folder, environment: ["PATH": "/nonexistent"])
+    XCTAssertEqual(without.status, 0, without.stderr)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/clip.avi").path))
+    XCTAssertTrue(
+      without.stderr.contains("ffmpeg was not found, so it is a Motion-JPEG .avi"), without.stderr)
+    guard VideoTestTools.ffmpegInstalled else { return }
+    let with = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
+    XCTAssertEqual(with.status, 0, with.stderr)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/clip.mp4").path))
+  }
+
   /// A missing ffmpeg is found before the first frame (and by validate), at the step that needs it.
   func testMissingFFmpegIsFoundBeforeTheFirstFrame() throws {
     let model = try TestSupport.googlenet()
@@ -358,6 +380,15 @@ final class CLIErrorTests: XCTestCase {
       let result = try TestSupport.runLimited(["validate", "recipe.yaml"], in: folder)
       XCTAssertEqual(result.status, 1, name)
       XCTAssertEqual(result.stderr, expected + "\n", name)
+    }
+  }
+}
+
+/// Whether ffmpeg is on PATH (tests that need it say so and skip their part).
+enum VideoTestTools {
+  static var ffmpegInstalled: Bool {
+    (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
+      FileManager.default.isExecutableFile(atPath: "\($0)/ffmpeg")
     }
   }
 }

@@ -130,7 +130,7 @@ final class OutputStepTests: XCTestCase {
           + "  - video: {path: x.mp4, from: \"a/{frame:02}.png\"}\n  - video: v{frame}.mp4\n  - video: {fps: 3}\n",
         header: "model: inception5h\nframes: 2\n"),
       """
-      recipes/test.yaml:6:12: error: video: unknown video format ('.mov') for 'v.mov'; use .mp4, .avi or .gif
+      recipes/test.yaml:6:12: error: video: unknown video format ('.mov') for 'v.mov'; use .mp4, .avi or .gif, or no extension (.mp4 where ffmpeg is installed, else .avi)
         - video: v.mov
                  ^
       recipes/test.yaml:7:31: error: video: 'fps' must be 0.001...1000, got 0

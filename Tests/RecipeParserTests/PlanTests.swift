@@ -18,6 +18,27 @@ final class PlanTests: XCTestCase {
     return ExecutionPlan(recipe: parsed, frameLimit: frameLimit)
   }
 
+  /// A video path without an extension takes the caller's container (.mp4 where ffmpeg is
+  /// installed), and the plan shows the file chosen.
+  func testVideoPathWithoutExtensionTakesTheDefaultContainer() throws {
+    let text = try String(contentsOfFile: exampleRecipesDirectory + "/zoom50.yaml", encoding: .utf8)
+    let fileSystem = InMemoryFileSystem(textFiles: [
+      "recipes/zoom50.yaml": text,
+      RecipePath.resolve("../../shared/images/coffee.png", relativeTo: "recipes"): "png",
+    ])
+    let parsed = try RecipeFile.parse(
+      path: "recipes/zoom50.yaml", fileSystem: fileSystem, defaultVideoContainer: .mp4
+    )
+    .get()
+    let video = try XCTUnwrap(parsed.videos.first?.value)
+    XCTAssertTrue(video.automaticContainer)
+    XCTAssertEqual(video.container, .mp4)
+    XCTAssertEqual(video.path.value, "zoom50/zoom50.mp4")
+    XCTAssertEqual(
+      ExecutionPlan(recipe: parsed).node(id: "video.s8")?.parameters,
+      "video{container=\"mp4\";fps=20.0;frames=50;path=\"zoom50/zoom50.mp4\"}")
+  }
+
   /// `--frames N` builds only frames 0...N-1: the same nodes as the full plan's first ones, no
   /// videos (a million-frame recipe then costs nothing to try).
   func testALimitedPlanIsAPrefixOfTheFullPlanWithoutVideos() throws {

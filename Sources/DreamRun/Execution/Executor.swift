@@ -348,7 +348,14 @@ public final class Executor {
         "\(path): wrote \(videoSummary.frameCount) frames (\(videoSummary.width)x\(videoSummary.height))"
       if videoSummary.hasAudio {
         note += " with the input's audio"
-      } else if audio != nil {
+      }
+      if container == .avi,
+        context.recipe.videos.contains(where: { $0.value.resolvedPath == path && $0.value.automaticContainer }
+        )
+      {
+        note +=
+          "; ffmpeg was not found, so it is a Motion-JPEG .avi (install ffmpeg for an .mp4 that plays in browsers)"
+      } else if audio != nil, !videoSummary.hasAudio {
         note += "; the input's audio is copied into .mp4 videos only"
       }
       reporter.note(note)

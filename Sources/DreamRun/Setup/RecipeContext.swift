@@ -1,3 +1,4 @@
+import DreamVocabulary
 import DreamEngine
 import Foundation
 import ModelStore
@@ -33,8 +34,11 @@ public struct RecipeContext: Sendable {
 
   /// Parses the recipe file, reporting every problem at once.
   public static func parse(_ options: RunOptions) throws(RunError) -> Recipe {
+    // A video path without an extension is an .mp4 where ffmpeg is installed, else an .avi.
+    let container: VideoContainer = VideoInput.locate("ffmpeg") == nil ? .avi : .mp4
     switch RecipeFile.parse(
-      path: options.recipePath, modelFileRequired: options.model == nil, videoProbe: FFprobeVideoProbe())
+      path: options.recipePath, modelFileRequired: options.model == nil, videoProbe: FFprobeVideoProbe(),
+      defaultVideoContainer: container)
     {
     case .success(let recipe):
       return options.checkOutputFolder.map { recipe.forCheck(outputFolder: $0) } ?? recipe

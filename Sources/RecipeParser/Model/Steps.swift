@@ -135,6 +135,9 @@ public struct VideoStep: Sendable, Equatable {
   public let sourceStep: Int
   /// 1-based position in the recipe's `steps:` list.
   public let number: Int
+  /// The path was written without an extension and `container` was chosen by the caller (.mp4
+  /// where ffmpeg is installed, else .avi); `path` has the extension added.
+  public let automaticContainer: Bool
 }
 
 /// A per-frame step of the pipeline.

@@ -1,3 +1,4 @@
+import DreamVocabulary
 internal import Yams
 
 /// Entry point: recipe file -> validated ``Recipe`` or every problem found.
@@ -15,7 +16,7 @@ public enum RecipeFile {
   /// only when `modelFileRequired`: `--model` replaces it).
   public static func parse(
     path: String, fileSystem: any FileSystem = RealFileSystem(), modelFileRequired: Bool = true,
-    videoProbe: (any VideoProbe)? = nil
+    videoProbe: (any VideoProbe)? = nil, defaultVideoContainer: VideoContainer = .avi
   ) -> Result<Recipe, DiagnosticList> {
     switch fileSystem.contents(ofFile: path, limit: maximumBytes) {
     case .failure(let reason):
@@ -26,20 +27,21 @@ public enum RecipeFile {
     case .success(let bytes):
       return parse(
         bytes: bytes, file: path, fileSystem: fileSystem, modelFileRequired: modelFileRequired,
-        videoProbe: videoProbe)
+        videoProbe: videoProbe, defaultVideoContainer: defaultVideoContainer)
     }
   }
 
   /// Parses recipe bytes that were read from `file` (used for messages and relative paths).
   public static func parse(
     bytes: [UInt8], file: String, fileSystem: any FileSystem = RealFileSystem(),
-    modelFileRequired: Bool = true, videoProbe: (any VideoProbe)? = nil
+    modelFileRequired: Bool = true, videoProbe: (any VideoProbe)? = nil,
+    defaultVideoContainer: VideoContainer = .avi
   ) -> Result<Recipe, DiagnosticList> {
     switch decodeUTF8(bytes) {
     case .success(let text):
       return parse(
         text: text, file: file, fileSystem: fileSystem, modelFileRequired: modelFileRequired,
-        videoProbe: videoProbe)
+        videoProbe: videoProbe, defaultVideoContainer: defaultVideoContainer)
     case .failure(let problem):
       let diagnostic = Diagnostic(
         location: SourceLocation(file: file, line: problem.line, column: problem.column), stage: "recipe",
@@ -52,7 +54,7 @@ public enum RecipeFile {
   /// Parses recipe text that was read from `file`.
   public static func parse(
     text: String, file: String, fileSystem: any FileSystem = RealFileSystem(), modelFileRequired: Bool = true,
-    videoProbe: (any VideoProbe)? = nil
+    videoProbe: (any VideoProbe)? = nil, defaultVideoContainer: VideoContainer = .avi
   ) -> Result<Recipe, DiagnosticList> {
     let source = SourceText(file: file, text: text)
     let root: Node?
@@ -61,7 +63,8 @@ public enum RecipeFile {
     case .failure(let list): return .failure(list)
     }
     let reader = RecipeReader(
-      source: source, fileSystem: fileSystem, modelFileRequired: modelFileRequired, videoProbe: videoProbe)
+      source: source, fileSystem: fileSystem, modelFileRequired: modelFileRequired, videoProbe: videoProbe,
+      defaultVideoContainer: defaultVideoContainer)
     guard let root else {
       let diagnostic = Diagnostic(
         location: source.location(line: 1, column: 1), stage: "recipe",

@@ -1,3 +1,4 @@
+import DreamVocabulary
 internal import Yams
 import Suggestions
 
@@ -14,11 +15,14 @@ final class RecipeReader {
 
   /// Reads video inputs' frame count, size and rate (nil: video inputs are refused).
   let videoProbe: (any VideoProbe)?
+  /// The container of a `video` path written without an extension.
+  let defaultVideoContainer: VideoContainer
 
   init(
     source: SourceText, fileSystem: any FileSystem, modelFileRequired: Bool = true,
-    videoProbe: (any VideoProbe)? = nil
+    videoProbe: (any VideoProbe)? = nil, defaultVideoContainer: VideoContainer = .avi
   ) {
+    self.defaultVideoContainer = defaultVideoContainer
     self.source = source
     self.directory = RecipePath.directory(of: source.file)
     self.fileSystem = fileSystem

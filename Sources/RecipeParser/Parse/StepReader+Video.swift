@@ -21,13 +21,18 @@ extension StepReader {
       fpsNode = fields["fps"]
       fromNode = fields["from"]
     }
-    guard let path = path(pathNode, "video", "video", example: "video: zoom.mp4") else { return nil }
+    guard var path = path(pathNode, "video", "video", example: "video: zoom.mp4") else { return nil }
+    // No extension: the caller's choice (.mp4 where ffmpeg is installed, else .avi).
+    let automatic = FileExtension.of(path.value).isEmpty
+    if automatic {
+      path = Located(path.value + "." + reader.defaultVideoContainer.rawValue, at: path.location)
+    }
     guard let container = VideoContainer.forPath(path.value) else {
       let other = FileExtension.of(path.value)
-      let shown = other.isEmpty ? "no extension" : "'.\(other)'"
       reader.error(
-        "video", "unknown video format (\(shown)) for '\(path.value)'; use .mp4, .avi or .gif",
-        at: path.location)
+        "video",
+        "unknown video format ('.\(other)') for '\(path.value)'; use .mp4, .avi or .gif, or no extension "
+          + "(.mp4 where ffmpeg is installed, else .avi)", at: path.location)
       return nil
     }
     if path.value.contains("{") || path.value.contains("}") {
@@ -79,7 +84,7 @@ extension StepReader {
     guard let sourceStep, let index = pipeline.firstIndex(of: sourceStep) else { return nil }
     let video = VideoStep(
       path: path, resolvedPath: RecipePath.resolve(path.value, relativeTo: context.recipeDirectory),
-      container: container, fps: fps, sourceStep: index, number: number)
+      container: container, fps: fps, sourceStep: index, number: number, automaticContainer: automatic)
     return Located(video, at: location)
   }
 }
