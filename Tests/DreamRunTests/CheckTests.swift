@@ -220,6 +220,31 @@ final class CheckReportBrowserTests: XCTestCase {
     XCTAssertTrue(dom.contains("data-images=\"17 of 17 images shown\""), String(dom.prefix(2000)))
     XCTAssertTrue(dom.contains("MISMATCH"))
     XCTAssertNil(dom.range(of: #"\(missing: [^"]"#, options: .regularExpression), "no image is missing")
+
+    // The page logs nothing to the console (no script error, no failed load) and its screenshot
+    // is not blank.
+    let shot = folder.appendingPathComponent("report.png")
+    let screenshot = Process()
+    screenshot.executableURL = URL(fileURLWithPath: browser)
+    screenshot.arguments = [
+      "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+      "--window-size=1000,800",
+      "--user-data-dir=" + folder.appendingPathComponent("chromium-profile-2").path,
+      "--screenshot=" + shot.path,
+      folder.appendingPathComponent("report/index.html").absoluteString,
+    ]
+    let log = Pipe()
+    screenshot.standardOutput = FileHandle.nullDevice
+    screenshot.standardError = log
+    try screenshot.run()
+    let logText = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    screenshot.waitUntilExit()
+    let console = logText.split(separator: "\n").filter { $0.contains(":CONSOLE") }
+    XCTAssertEqual(console, [], "console messages")
+    let picture = try ImageCodec.read(contentsOf: shot)
+    var nonWhite = 0
+    for value in picture.pixels where value < 200 { nonWhite += 1 }
+    XCTAssertGreaterThan(nonWhite, picture.pixelCount / 50, "the screenshot shows the report")
   }
 
   /// The statistics chart (SVG) draws in chromium: the screenshot is not blank and shows the four
