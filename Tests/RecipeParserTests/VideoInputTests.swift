@@ -91,6 +91,24 @@ final class VideoInputTests: XCTestCase {
     XCTAssertEqual(ExecutionPlan.size(of: parsed).nodes, plan.nodes.count)
   }
 
+  /// A video longer than a recipe may be needs an explicit frame count.
+  func testVideosOverTheFrameLimitNeedAFrameCount() throws {
+    var probe = FakeProbe()
+    probe.videos["recipes/clip.mp4"] = VideoInfo(
+      width: 8, height: 8, frameCount: 2_000_000, fps: 30, hasAudio: false)
+    assertFails(
+      "model: inception5h\n" + body,
+      """
+      recipes/test.yaml:1:1: error: recipe: the input video has 2000000 frames; dream-run renders at most 1000000 per recipe; set 'frames' to a number
+      model: inception5h
+      ^
+      """, probe: probe)
+    switch parse("model: inception5h\nframes: 10\n" + body, probe: probe) {
+    case .success(let recipe): XCTAssertEqual(recipe.frames.value, 10)
+    case .failure(let list): XCTFail("\(list)")
+    }
+  }
+
   func testVideoInputErrors() {
     assertFails(
       "model: inception5h\nframes: 13\n" + body,

@@ -30,8 +30,18 @@ struct TopLevelReader {
     var inputVideo: VideoInfo? = nil
     if case .success(let info) = video { inputVideo = info }
     let videoFailed = video.map { if case .failure = $0 { return true } else { return false } } ?? false
+    if let inputVideo, inputVideo.frameCount > Self.maximumFrames,
+      !fields.has("frames") || isAll(fields["frames"])
+    {
+      reader.error(
+        "recipe",
+        "the input video has \(inputVideo.frameCount) frames; dream-run renders at most \(Self.maximumFrames) "
+          + "per recipe; set 'frames' to a number",
+        at: fields.keyNode("frames").map { reader.location(of: $0) } ?? fields.location)
+    }
     let frames = fields["frames"].flatMap { readFrames($0, video: inputVideo, videoFailed: videoFailed) }
-    let frameCount = fields.has("frames") ? frames?.value : videoFailed ? nil : (inputVideo?.frameCount ?? 1)
+    var frameCount = fields.has("frames") ? frames?.value : videoFailed ? nil : (inputVideo?.frameCount ?? 1)
+    if let count = frameCount, count > Self.maximumFrames { frameCount = nil }
     let model = reader.required("model", in: fields, stage: "recipe").flatMap(readModel)
     let seed = fields["seed"].flatMap(readSeed)
     let frame0 = fields["frame0"].flatMap { reader.choice($0, "recipe", "frame0", as: FrameZero.self) }
@@ -89,6 +99,11 @@ struct TopLevelReader {
     else { return nil }
     let context = StepContext(frames: nil, size: nil, recipeDirectory: reader.directory)
     return StepReader(reader: reader, context: context).probeVideoInput(entry.value)
+  }
+
+  private func isAll(_ node: Node?) -> Bool {
+    if case .scalar(let scalar) = node { return scalar.string == "all" }
+    return false
   }
 
   /// `frames: N` (1...1000000, and at most a video input's frame count) or `frames: all` (a video
