@@ -22,6 +22,7 @@ struct DreamRunCommand: ParsableCommand {
     version: RenderEnvironment.versionText,
     subcommands: [
       RunCommand.self, CheckCommand.self, ValidateCommand.self, PlanCommand.self, StatsCommand.self,
+      SheetCommand.self,
       LayersCommand.self, ModelsCommand.self, FetchCommand.self, CompletionsCommand.self, ManCommand.self,
     ],
     defaultSubcommand: RunCommand.self)
@@ -400,5 +401,51 @@ enum ManualPage {
     text.replacingOccurrences(of: "\\", with: "\\e").split(separator: "\n", omittingEmptySubsequences: false)
       .map { line in line.hasPrefix(".") || line.hasPrefix("'") ? "\\&" + line : String(line) }
       .joined(separator: "\n")
+  }
+}
+
+struct SheetCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sheet",
+    abstract: "Write a contact sheet of a recipe's rendered frames: a PNG grid and an HTML page.",
+    discussion: """
+      The sheet shows the frames of the recipe's first save step that are on disk, labelled with \
+      their frame numbers; the page adds each frame's dream settings, statistics and render time, \
+      and links to the full frames. Both go beside the run state (.dream-run/<recipe>.sheet.png \
+      and .html) and open from disk.
+
+      Examples:
+        dream-run sheet recipes/layer-sweep.yaml --model ../shared/models/googlenet.pb
+        dream-run sheet recipes/zoom50.yaml --columns 10 --thumbnail 120
+      """)
+
+  @OptionGroup var options: RecipeOptions
+
+  @Option(parsing: .unconditional, help: "Thumbnails per row of the PNG (default 8).")
+  var columns = 8
+
+  @Option(parsing: .unconditional, help: "Thumbnail width in pixels (default 160).")
+  var thumbnail = 160
+
+  @Option(parsing: .unconditional, help: "Only frames 0...N-1.")
+  var frames: Int?
+
+  func validate() throws {
+    guard (1...64).contains(columns) else { throw ValidationError("--columns \(columns) must be 1...64") }
+    guard (16...1024).contains(thumbnail) else {
+      throw ValidationError("--thumbnail \(thumbnail) must be 16...1024")
+    }
+    if let frames, frames < 1 { throw ValidationError("--frames \(frames) must be at least 1") }
+  }
+
+  func run() throws {
+    do {
+      Output.standard(
+        try Commands.sheet(
+          options.runOptions(frameLimit: frames), store: ModelStore.fromEnvironment(), columns: columns,
+          thumbnailWidth: thumbnail))
+    } catch {
+      throw Output.fail(error)
+    }
   }
 }

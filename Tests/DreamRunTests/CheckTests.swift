@@ -285,4 +285,50 @@ final class CheckReportBrowserTests: XCTestCase {
       XCTAssertTrue(found, "colour (\(r), \(g), \(b)) drawn")
     }
   }
+
+  /// `dream-run sheet`: a PNG grid of the rendered frames and an HTML page whose every image shows
+  /// in chromium, with each frame's dream settings in its caption.
+  func testContactSheetPNGAndPageInChromium() throws {
+    let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder("sheet")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(TestSupport.tinyRecipe(frames: 3, iterations: 1), in: folder)
+    let before = try TestSupport.run(["sheet", "recipe.yaml", "--model", model], in: folder)
+    XCTAssertTrue(before.stdout.contains("no rendered frames yet"), before.stdout)
+    XCTAssertEqual(try TestSupport.run(["recipe.yaml", "--model", model, "--quiet"], in: folder).status, 0)
+    let result = try TestSupport.run(
+      ["sheet", "recipe.yaml", "--model", model, "--columns", "2", "--thumbnail", "32"], in: folder)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    XCTAssertEqual(
+      result.stdout, "sheet: .dream-run/recipe.yaml.sheet.png\npage: .dream-run/recipe.yaml.sheet.html\n")
+    // 3 thumbnails of 32x24 in 2 columns: 2 rows, each thumbnail over a 16-pixel label strip.
+    let png = try ImageCodec.read(
+      contentsOf: folder.appendingPathComponent(".dream-run/recipe.yaml.sheet.png"))
+    XCTAssertEqual(png.width, 2 * (32 + 4) + 4)
+    XCTAssertEqual(png.height, 2 * (24 + 16 + 4) + 4)
+    let page = folder.appendingPathComponent(".dream-run/recipe.yaml.sheet.html")
+    let html = try String(contentsOf: page, encoding: .utf8)
+    XCTAssertTrue(html.contains("<img src=\"../out/01.png\""), html)
+    XCTAssertTrue(html.contains("frame 2: layer inception_3a/output, classic 1 it"), html)
+    guard let browser else {
+      throw XCTSkip("no chromium found (apt-get install chromium); .ci/run installs it")
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: browser)
+    process.arguments = [
+      "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+      "--user-data-dir=" + folder.appendingPathComponent("chromium-profile").path, "--dump-dom",
+      page.absoluteString,
+    ]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let dom = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    XCTAssertTrue(dom.contains("data-images=\"3 of 3 images shown\""), String(dom.prefix(1500)))
+  }
 }

@@ -39,15 +39,7 @@ enum CheckReport {
       .environment { font-size: 12px; margin: 6px 0 12px; } .environment td:first-child { white-space: nowrap; }
       .environment td { word-break: break-all; } summary { cursor: pointer; color: #555; }
       </style>
-      <script>
-      // After loading: count the images that show, and name any that do not (a moved report).
-      window.addEventListener("load", function () {
-        var images = Array.prototype.slice.call(document.images);
-        var broken = images.filter(function (i) { return !(i.complete && i.naturalWidth > 0); });
-        document.body.setAttribute("data-images", (images.length - broken.length) + " of " + images.length + " images shown");
-        broken.forEach(function (i) { i.insertAdjacentText("afterend", " (missing: " + i.getAttribute("src") + ")"); });
-      });
-      </script></head>
+      \(imageCountScript)</head>
       <body>
       \(body)</body></html>
 
@@ -136,6 +128,19 @@ enum CheckReport {
   private static func anchor(_ result: RecipeCheckResult) -> String {
     "recipe-" + result.reportName
   }
+
+  /// After loading, counts the images that show (`data-images` on the body) and names any that do
+  /// not (a moved page): what the browser tests read. Shared by every page dream-run writes.
+  static let imageCountScript = """
+    <script>
+    window.addEventListener("load", function () {
+      var images = Array.prototype.slice.call(document.images);
+      var broken = images.filter(function (i) { return !(i.complete && i.naturalWidth > 0); });
+      document.body.setAttribute("data-images", (images.length - broken.length) + " of " + images.length + " images shown");
+      broken.forEach(function (i) { i.insertAdjacentText("afterend", " (missing: " + i.getAttribute("src") + ")"); });
+    });
+    </script>
+    """
 
   static func escape(_ text: String) -> String {
     var out = ""
