@@ -179,6 +179,24 @@ final class CheckTests: XCTestCase {
 
 /// The HTML report in a real headless browser (Debian's chromium): every image it links shows.
 final class CheckReportBrowserTests: XCTestCase {
+  /// The page's DOM after its scripts ran, from headless chromium (its profile kept in `profile`).
+  static func dumpDOM(_ browser: String, _ page: URL, profile: URL) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: browser)
+    process.arguments = [
+      "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
+      "--user-data-dir=" + profile.appendingPathComponent("chromium-profile").path, "--dump-dom",
+      page.absoluteString,
+    ]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let dom = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return dom
+  }
+
   func testEveryImageOfAMismatchReportShowsInChromium() throws {
     let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
       FileManager.default.isExecutableFile(atPath: $0)
@@ -202,19 +220,7 @@ final class CheckReportBrowserTests: XCTestCase {
       ["check", ".", "--model", model, "--report", "report", "--quiet"], in: folder)
     XCTAssertEqual(result.status, 1, result.stderr)
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: browser)
-    process.arguments = [
-      "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-      "--user-data-dir=" + folder.appendingPathComponent("chromium-profile").path, "--dump-dom",
-      folder.appendingPathComponent("report/index.html").absoluteString,
-    ]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let dom = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let dom = try Self.dumpDOM(browser, folder.appendingPathComponent("report/index.html"), profile: folder)
     // 3 recipes: tiny-octaves 2 frames x (reference + new), tiny-features 3 x 2, tiny-zoom 3 x 2
     // + 1 difference image.
     XCTAssertTrue(dom.contains("data-images=\"17 of 17 images shown\""), String(dom.prefix(2000)))
@@ -316,19 +322,7 @@ final class CheckReportBrowserTests: XCTestCase {
     guard let browser else {
       throw XCTSkip("no chromium found (apt-get install chromium); .ci/run installs it")
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: browser)
-    process.arguments = [
-      "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
-      "--user-data-dir=" + folder.appendingPathComponent("chromium-profile").path, "--dump-dom",
-      page.absoluteString,
-    ]
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let dom = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
+    let dom = try Self.dumpDOM(browser, page, profile: folder)
     XCTAssertTrue(dom.contains("data-images=\"3 of 3 images shown\""), String(dom.prefix(1500)))
   }
 }

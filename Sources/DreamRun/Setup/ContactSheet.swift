@@ -164,12 +164,9 @@ extension Commands {
     throws(RunError) -> String
   {
     let recipe = try RecipeContext.parse(options)
-    var context = try RecipeContext(
-      recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
-    guard context.plannedSize.nodes <= maximumListedNodes else {
+    guard let context = try plannedContext(recipe, options: options, store: store) else {
       return "\(describe(recipe)): too many frames for one sheet; add --frames N for frames 0...N-1\n"
     }
-    context.planFrames()
     let sheet = ContactSheet(context: context)
     guard !sheet.cells.isEmpty else {
       return "\(recipe.file): no rendered frames yet; render the recipe first (dream-run \(recipe.file))\n"

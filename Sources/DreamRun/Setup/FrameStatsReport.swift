@@ -112,16 +112,25 @@ public struct FrameStatsReport {
 }
 
 extension Commands {
+  /// The recipe's context with every frame planned (of `--frames N`'s), for the commands that read
+  /// back what runs recorded; nil when the plan has more than ``maximumListedNodes`` nodes.
+  static func plannedContext(_ recipe: Recipe, options: RunOptions, store: ModelStore) throws(RunError)
+    -> RecipeContext?
+  {
+    var context = try RecipeContext(
+      recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
+    guard context.plannedSize.nodes <= maximumListedNodes else { return nil }
+    context.planFrames()
+    return context
+  }
+
   /// `dream-run stats RECIPE`: the recorded statistics of every frame of the first save step, and
   /// the SVG chart of them (written beside the run state).
   public static func stats(_ options: RunOptions, store: ModelStore) throws(RunError) -> String {
     let recipe = try RecipeContext.parse(options)
-    var context = try RecipeContext(
-      recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
-    guard context.plannedSize.nodes <= maximumListedNodes else {
+    guard let context = try plannedContext(recipe, options: options, store: store) else {
       return "\(describe(recipe)): too many to list; add --frames N for frames 0...N-1\n"
     }
-    context.planFrames()
     let report = FrameStatsReport(context: context)
     guard !report.rows.isEmpty else {
       return
