@@ -98,6 +98,11 @@ struct RecipeOptions: ParsableArguments {
       "unknown command '\(recipe)' (did you mean '\(closest)'?); 'dream-run --help' lists the commands")
   }
 
+  /// `--frames N` must be at least 1 (shared by every command that takes it).
+  static func validate(frames: Int?) throws {
+    if let frames, frames < 1 { throw ValidationError("--frames \(frames) must be at least 1") }
+  }
+
   /// `--threads` must be 1...1024 (shared by every command that takes it).
   static func validate(threads: Int?) throws {
     if let threads, !(1...1024).contains(threads) {
@@ -153,7 +158,7 @@ struct RunCommand: ParsableCommand {
   var maxMemory: String?
 
   func validate() throws {
-    if let frames, frames < 1 { throw ValidationError("--frames \(frames) must be at least 1") }
+    try RecipeOptions.validate(frames: frames)
     if let maxMemory, MemoryEstimate.parseSize(maxMemory) == nil {
       throw ValidationError("--max-memory '\(maxMemory)' is not a size; write e.g. 1500M or 4G")
     }
@@ -282,7 +287,7 @@ struct PlanCommand: ParsableCommand {
   var frames: Int?
 
   func validate() throws {
-    if let frames, frames < 1 { throw ValidationError("--frames \(frames) must be at least 1") }
+    try RecipeOptions.validate(frames: frames)
   }
 
   func run() throws {
@@ -314,7 +319,7 @@ struct StatsCommand: ParsableCommand {
   var frames: Int?
 
   func validate() throws {
-    if let frames, frames < 1 { throw ValidationError("--frames \(frames) must be at least 1") }
+    try RecipeOptions.validate(frames: frames)
   }
 
   func run() throws {
@@ -435,7 +440,7 @@ struct SheetCommand: ParsableCommand {
     guard (16...1024).contains(thumbnail) else {
       throw ValidationError("--thumbnail \(thumbnail) must be 16...1024")
     }
-    if let frames, frames < 1 { throw ValidationError("--frames \(frames) must be at least 1") }
+    try RecipeOptions.validate(frames: frames)
   }
 
   func run() throws {

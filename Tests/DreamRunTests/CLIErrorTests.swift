@@ -1,3 +1,4 @@
+import DreamEngine
 import Foundation
 import XCTest
 
@@ -139,7 +140,7 @@ final class CLIErrorTests: XCTestCase {
     XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/clip.avi").path))
     XCTAssertTrue(
       without.stderr.contains("ffmpeg was not found, so it is a Motion-JPEG .avi"), without.stderr)
-    guard VideoTestTools.ffmpegInstalled else { return }
+    guard VideoInput.locate("ffmpeg") != nil else { return }
     let with = try TestSupport.run(["recipe.yaml", "--model", model], in: folder)
     XCTAssertEqual(with.status, 0, with.stderr)
     XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/clip.mp4").path))
@@ -380,15 +381,6 @@ final class CLIErrorTests: XCTestCase {
       let result = try TestSupport.runLimited(["validate", "recipe.yaml"], in: folder)
       XCTAssertEqual(result.status, 1, name)
       XCTAssertEqual(result.stderr, expected + "\n", name)
-    }
-  }
-}
-
-/// Whether ffmpeg is on PATH (tests that need it say so and skip their part).
-enum VideoTestTools {
-  static var ffmpegInstalled: Bool {
-    (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").contains {
-      FileManager.default.isExecutableFile(atPath: "\($0)/ffmpeg")
     }
   }
 }

@@ -229,10 +229,10 @@ extension DreamRunContext {
       direction = ops.laplacianNormalized(gradient, levels: levels)
       factor = step
     }
-    let smoothing = totalVariation > 0 ? ops.totalVariationGradient(image).pixels : []
+    let tvGradient = totalVariation > 0 ? ops.totalVariationGradient(image).pixels : []
     let rowLength = image.width * 3
     direction.pixels.withUnsafeBufferPointer { d in
-      smoothing.withUnsafeBufferPointer { t in
+      tvGradient.withUnsafeBufferPointer { t in
         let ds = UncheckedSendable(d)
         let ts = UncheckedSendable(t)
         ops.rows.update(&image.pixels, rows: image.height) { range, out in

@@ -13,13 +13,10 @@ public struct ColorStatistics: Sendable, Equatable {
     var products = [Double](repeating: 0, count: 9)
     image.pixels.withUnsafeBufferPointer { p in
       for i in 0..<image.pixelCount {
-        let v = (Double(p[i * 3]), Double(p[i * 3 + 1]), Double(p[i * 3 + 2]))
-        sum[0] += v.0
-        sum[1] += v.1
-        sum[2] += v.2
-        let values = [v.0, v.1, v.2]
         for a in 0..<3 {
-          for b in a..<3 { products[a * 3 + b] += values[a] * values[b] }
+          let va = Double(p[i * 3 + a])
+          sum[a] += va
+          for b in a..<3 { products[a * 3 + b] += va * Double(p[i * 3 + b]) }
         }
       }
     }

@@ -93,11 +93,14 @@ extension ImageOps {
         let r = Double(min(max(p[i * 3], 0), 255))
         let g = Double(min(max(p[i * 3 + 1], 0), 255))
         let b = Double(min(max(p[i * 3 + 2], 0), 255))
-        for v in [r, g, b] {
+        func count(_ v: Double) {
           sum += v
           squares += v * v
           if v <= 5 || v >= 250 { clipped += 1 }
         }
+        count(r)
+        count(g)
+        count(b)
         let cb = -0.168736 * r - 0.331264 * g + 0.5 * b
         let cr = 0.5 * r - 0.418688 * g - 0.081312 * b
         chroma += (cb * cb + cr * cr).squareRoot()

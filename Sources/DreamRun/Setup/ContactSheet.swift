@@ -20,17 +20,23 @@ public struct ContactSheet {
   /// The frames of the first save step that the run state records and that exist on disk.
   public init(context: RecipeContext) {
     let state = RunState.load(from: context.stateFile)
-    let report = FrameStatsReport(context: context)
+    let rows = Dictionary(
+      FrameStatsReport(context: context, state: state).rows.map { ($0.frame, $0) },
+      uniquingKeysWith: { a, _ in a })
+    // Each frame's dream summaries, gathered in one pass over the plan.
+    var dreams: [Int: [String]] = [:]
+    for node in context.plan.nodes where node.kind == .dream {
+      if let frame = node.frame { dreams[frame, default: []].append(node.summary) }
+    }
     let firstSave = context.recipe.pipeline.first { $0.operation.kind == .save }?.number
     var cells: [Cell] = []
     for node in context.plan.nodes where node.kind == .save && node.steps.first == firstSave {
       guard let frame = node.frame, let path = node.operation.filePath, state.outputs[node.id] != nil,
         FileManager.default.fileExists(atPath: path)
       else { continue }
-      let dreams = context.plan.nodes.filter { $0.frame == frame && $0.kind == .dream }.map(\.summary)
       var caption = "frame \(frame)"
-      if !dreams.isEmpty { caption += ": " + dreams.joined(separator: "; ") }
-      if let row = report.rows.first(where: { $0.frame == frame }) {
+      if let summaries = dreams[frame] { caption += ": " + summaries.joined(separator: "; ") }
+      if let row = rows[frame] {
         caption += String(
           format: " | brightness %.0f, contrast %.0f, chroma %.0f, clipped %.1f%%", row.statistics.brightness,
           row.statistics.contrast, row.statistics.chroma, row.statistics.clipped * 100)
@@ -44,7 +50,7 @@ public struct ContactSheet {
   /// The PNG grid: `columns` thumbnails `thumbnailWidth` wide per row, each above a strip with its
   /// frame number.
   public func png(columns: Int, thumbnailWidth: Int) throws(RunError) -> [UInt8] {
-    guard let first = cells.first else { return [] }
+    guard !cells.isEmpty else { return [] }
     let ops = ImageOps(threads: 1)
     var thumbnails: [(Int, RGBImage)] = []
     var thumbnailHeight = 0
@@ -62,7 +68,6 @@ public struct ContactSheet {
         throw .runtime("\(cell.file): \(error)")
       }
     }
-    _ = first
     let label = DigitFont.height * 2 + 6
     let rows = (thumbnails.count + columns - 1) / columns
     let gap = 4

@@ -18,9 +18,10 @@ public struct FrameStatsReport {
 
   public let rows: [Row]
 
-  /// The rows of the first `save` step's frames that the run state records statistics for.
-  public init(context: RecipeContext) {
-    let state = RunState.load(from: context.stateFile)
+  /// The rows of the first `save` step's frames that the run state records statistics for
+  /// (`state`: the recipe's run state, read here when not given).
+  public init(context: RecipeContext, state given: RunState? = nil) {
+    let state = given ?? RunState.load(from: context.stateFile)
     let firstSave = context.recipe.pipeline.first { $0.operation.kind == .save }?.number
     var rows: [Row] = []
     for node in context.plan.nodes where node.kind == .save && node.steps.first == firstSave {

@@ -80,8 +80,9 @@ public final class PreparedRun {
     let safety = try OutputSafety(context: context)
     switch purpose {
     case .validate:
-      try safety.check(run.outputsAtEnds(), ownership: false)
-      try checkOutputFolders(run.outputsAtEnds(), recipe: recipe)
+      let outputs = run.outputsAtEnds()
+      try safety.check(outputs, ownership: false)
+      try checkOutputFolders(outputs, recipe: recipe)
       try decodeIfSmall(context, size: inputSize)
     case .run:
       try run.memory.check(limit: options.maxMemory, file: recipe.file)
@@ -159,8 +160,9 @@ public final class PreparedRun {
     }
   }
 
-  /// Guides and colour references checked by their headers, then decoded (and dropped) for a run
-  /// and, when small, for `validate`, so that a broken one stops the run before its first frame.
+  /// Guides and colour references checked by their headers and, for `validate` when small,
+  /// decoded (and dropped). A run decodes the ones its frames use in `prepareReferencedImages`,
+  /// before the first frame, so a broken one stops it there.
   static func inspectReferencedImages(_ context: RecipeContext, purpose: Purpose) throws(RunError)
     -> [String: ImageSize]
   {
@@ -168,7 +170,7 @@ public final class PreparedRun {
     for (path, bytes) in context.referencedImageBytes.sorted(by: { $0.key < $1.key }) {
       do {
         let size = try ImageCodec.inspect(bytes, name: path, depth: .header)
-        if purpose == .run || size.width * size.height <= validatePixelLimit {
+        if purpose == .validate, size.width * size.height <= validatePixelLimit {
           _ = try ImageCodec.inspect(bytes, name: path, depth: .pixels)
         }
         sizes[path] = ImageSize(width: size.width, height: size.height)
