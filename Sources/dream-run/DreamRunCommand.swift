@@ -111,11 +111,23 @@ struct RecipeOptions: ParsableArguments {
   }
 
   func runOptions(
-    force: Bool = false, frameLimit: Int? = nil, maxMemory: Int? = nil, allowOutside: Bool = false
+    force: Bool = false, frameLimit: Int? = nil, maxMemory: Int? = nil, allowOutside: Bool = false,
+    shard: Shard? = nil, manyVariantsAllowed: Bool = false
   ) -> RunOptions {
     RunOptions(
       recipePath: recipe, model: model, threads: threads, force: force, frameLimit: frameLimit,
-      maxMemory: maxMemory, allowOutside: allowOutside)
+      maxMemory: maxMemory, allowOutside: allowOutside, shard: shard, manyVariantsAllowed: manyVariantsAllowed
+    )
+  }
+
+  /// `--shard i/n` or `auto` read (a usage error, exit 2, when wrong).
+  static func shard(_ text: String?) throws -> Shard? {
+    guard let text else { return nil }
+    do {
+      return try Shard.parse(text, environment: ProcessInfo.processInfo.environment)
+    } catch {
+      throw Output.fail(error)
+    }
   }
 }
 
@@ -128,6 +140,8 @@ struct RunCommand: ParsableCommand {
         dream-run recipes/zoom50.yaml --model ../shared/models/googlenet.pb
         dream-run run recipes/zoom50.yaml --frames 3 --threads 2
         dream-run recipes/zoom50.yaml --json > progress.jsonl   # one JSON event per line
+        dream-run recipes/sweep.yaml --shard 2/3                 # worker 2 of 3 (shared folder)
+        dream-run recipes/sweep.yaml --shard auto                # in a Slurm array or Indexed Job
       """)
 
   @OptionGroup var options: RecipeOptions
@@ -150,6 +164,16 @@ struct RunCommand: ParsableCommand {
 
   @Option(help: "Pin OpenBLAS's kernel family (e.g. Haswell) so renders match other CPUs bit for bit.")
   var blasCore: String?
+
+  @Option(
+    help: ArgumentHelp(
+      "Render only shard i of n of the independent units (1-based), or 'auto' from SLURM_ARRAY_TASK_ID or "
+        + "JOB_COMPLETION_INDEX; workers share the recipe's folder. See docs/scale-out.md.",
+      valueName: "i/n|auto"))
+  var shard: String?
+
+  @Flag(help: "Accept a sweep of more variants than dream-run asks confirmation for (256).")
+  var yes = false
 
   @Option(
     help: ArgumentHelp(
@@ -181,32 +205,47 @@ struct RunCommand: ParsableCommand {
     let bar = ProgressBar.standardError(label: "model")
     let store = ModelStore.fromEnvironment(progress: quiet ? nil : bar.handler)
     let started = Date()
+    let shard = try RecipeOptions.shard(self.shard)
     do {
-      let prepared = try PreparedRun.prepare(
+      let batch = try BatchRun.execute(
         options.runOptions(
           force: force, frameLimit: frames, maxMemory: maxMemory.flatMap(MemoryEstimate.parseSize),
-          allowOutside: allowOutside),
-        store: store)
-      bar.finish()
-      let executor = Executor(
-        prepared, reporter: reporter, shouldStop: { interrupt.isSet },
-        interruptSignal: { interrupt.signal ?? SIGINT })
-      let summary = try executor.execute()
+          allowOutside: allowOutside, shard: shard, manyVariantsAllowed: yes),
+        store: store, reporter: reporter, shouldStop: { interrupt.isSet },
+        interruptSignal: { interrupt.signal ?? SIGINT }, prepared: { bar.finish() })
+      let summary = batch.total
       let seconds = Date().timeIntervalSince(started)
       if json {
         reporter.emitJSON([
           "event": "done", "frames_written": summary.framesWritten,
           "frames_up_to_date": summary.framesUpToDate,
-          "videos_written": summary.videosWritten, "seconds": seconds,
+          "videos_written": summary.videosWritten, "videos_waiting": summary.videosWaiting,
+          "variants": batch.variants.count, "variants_elsewhere": batch.variantsElsewhere, "seconds": seconds,
         ])
       } else if !quiet {
-        Output.standard(Self.describe(summary, seconds: seconds))
+        Output.standard(Self.describe(batch, seconds: seconds))
       }
     } catch {
       bar.finish()
       reporter.finish()
       throw Output.fail(error)
     }
+  }
+
+  static func describe(_ batch: BatchSummary, seconds: Double) -> String {
+    if batch.variants.isEmpty, batch.variantsElsewhere > 0 {
+      return "nothing for this shard: every unit of the recipe is another shard's work\n"
+    }
+    guard let count = batch.sweepVariants else { return describe(batch.total, seconds: seconds) }
+    let total = batch.total
+    var text = "sweep of \(count) variant\(count == 1 ? "" : "s"): "
+    text += total.framesWritten.isEmpty ? "nothing to render" : "rendered \(total.framesWritten.count) frames"
+    text += " in " + String(format: "%.1f s", seconds)
+    if total.framesUpToDate > 0 { text += "; \(total.framesUpToDate) frames up to date" }
+    if !total.videosWritten.isEmpty { text += "; wrote \(total.videosWritten.count) videos" }
+    if total.videosWaiting > 0 { text += "; \(total.videosWaiting) videos wait for other shards" }
+    if batch.variantsElsewhere > 0 { text += "; \(batch.variantsElsewhere) variants are other shards' work" }
+    return text + "\n"
   }
 
   static func describe(_ summary: RunSummary, seconds: Double) -> String {

@@ -50,7 +50,7 @@ final class OutputStepTests: XCTestCase {
           + "  - save: {path: \"a/{frame}.png\", quality: 50}\n",
         header: "model: inception5h\nframes: 5\n"),
       """
-      recipes/test.yaml:5:15: error: save: unknown placeholder '{fram}' in path 'out/{fram}.png' (only '{frame}' and '{frame:0N}' are allowed)
+      recipes/test.yaml:5:15: error: save: unknown placeholder '{fram}' in path 'out/{fram}.png' (only '{frame}' and '{frame:0N}' are allowed, and the keys of a 'sweep:')
         - save: out/{fram}.png
                     ^
       recipes/test.yaml:6:15: error: save: bad placeholder '{frame:4}' in path 'out/{frame:4}.png' (write '{frame}' or '{frame:0N}' with N from 1 to 9, e.g. '{frame:04}')
@@ -187,7 +187,8 @@ final class OutputStepTests: XCTestCase {
     XCTAssertEqual(problem("{{frame}}")?.message, "unmatched '{' in path '{{frame}}'")
     XCTAssertEqual(
       problem("{}")?.message,
-      "unknown placeholder '{}' in path '{}' (only '{frame}' and '{frame:0N}' are allowed)")
+      "unknown placeholder '{}' in path '{}' (only '{frame}' and '{frame:0N}' are allowed, and the keys of a 'sweep:')"
+    )
   }
 
   func testTemplatesFindTheFrameAPathBelongsTo() throws {

@@ -15,6 +15,8 @@ public struct RunSummary: Sendable, Equatable {
   public var videosUpToDate = 0
   /// Videos not assembled because `--frames` limited the run.
   public var videosSkipped = 0
+  /// Videos left for later: frames other shards render are missing, or another shard is writing it.
+  public var videosWaiting = 0
   /// Seconds spent rendering frames.
   public var renderSeconds = 0.0
 
@@ -41,6 +43,8 @@ public final class Executor {
   /// Save nodes whose files were up to date when the run started.
   private var upToDateSaves = Set<Int>()
   private let ops: ImageOps
+  /// The recipe's work units; with `--shard`, the frames this run renders.
+  private var units: RecipeBatch.VariantUnits { run.units }
 
   public init(
     _ run: PreparedRun, reporter: ProgressReporter, shouldStop: @escaping () -> Bool = { false },
@@ -58,17 +62,30 @@ public final class Executor {
   private var isVideo: Bool { context.recipe.load.value.video != nil }
   private var plan: ExecutionPlan { context.plan }
   private var fingerprints: [String] { context.fingerprints }
+  /// The shard, when this run shares the recipe's frames with other shards.
+  private var sharedShard: Shard? { units.perFrame ? context.options.shard : nil }
 
   /// Renders what is not up to date. Throws ``RunError/interrupted(lastFrame:signal:)`` when
   /// `shouldStop` turns true (after the current file, never in the middle of one).
   public func execute() throws(RunError) -> RunSummary {
-    let lock = try RunLock(stateFile: context.stateFile, recipe: context.recipe.source.file)
-    defer { withExtendedLifetime(lock) {} }
+    let recipeFile = context.recipe.source.file
+    // Shards that split this recipe's frames hold its lock together, each its own shard's alone.
+    let lock = try RunLock(stateFile: context.stateFile, recipe: recipeFile, shared: sharedShard != nil)
+    let shardFile = sharedShard.map { RunState.shardFile(context.stateFile, shard: $0) }
+    let shardLock = try shardFile.map { file throws(RunError) -> RunLock in
+      guard let taken = try RunLock.take(file + ".lock", recipe: recipeFile) else {
+        throw .runtime(
+          "\(recipeFile): another dream-run is rendering shard \(sharedShard?.description ?? "") of this "
+            + "recipe (lock \(file).lock); give each worker its own shard")
+      }
+      return taken
+    }
+    defer { withExtendedLifetime((lock, shardLock)) {} }
     let store = OutputStore(
       stateFile: context.stateFile, directory: context.recipe.directory, files: files,
       recordedWith: Dictionary(
         RenderEnvironment.current(for: context).fields.map { ($0.key, $0.value) },
-        uniquingKeysWith: { a, _ in a }))
+        uniquingKeysWith: { a, _ in a }), shardFile: shardFile)
     self.store = store
     EngineThreads.set(context.threads)
     let recipe = context.recipe
@@ -78,7 +95,8 @@ public final class Executor {
     // Each save file is read and hashed once per run, here.
     let force = context.options.force
     var needsWork = [Bool](repeating: false, count: limit)
-    for frame in 0..<limit {
+    let shard = context.options.shard
+    for frame in 0..<limit where units.owns(frame: frame, shard: shard) {
       for index in nodesByFrame[frame] {
         guard case .save(let path, _, _) = plan.nodes[index].operation else { continue }
         if !force,
@@ -91,9 +109,11 @@ public final class Executor {
       }
     }
     let toRender = needsWork.filter { $0 }.count
-    summary.framesUpToDate = limit - toRender
-    // Under --frames N the run is about frames 0...N-1: progress counts those.
-    reporter.begin(frames: limit, toRender: toRender, upToDate: limit - toRender)
+    // Under --frames N the run is about frames 0...N-1, under --shard about the shard's: progress
+    // counts those.
+    let covered = units.frameCount(for: shard)
+    summary.framesUpToDate = covered - toRender
+    reporter.begin(frames: limit, toRender: toRender, upToDate: covered - toRender)
     if let first = needsWork.firstIndex(of: true), let last = needsWork.lastIndex(of: true) {
       if recipe.feedback.value {
         try renderChain(first: first, last: last, needsWork: needsWork, nodesByFrame: nodesByFrame)
@@ -105,6 +125,7 @@ public final class Executor {
       }
     }
     try writeVideos(limited: limit < frameCount)
+    if sharedShard == nil { try store.foldShards() }
     if !summary.framesWritten.isEmpty {
       // The statistics chart, for looking before watching; a chart that cannot be written costs
       // nothing rendered.
@@ -331,6 +352,12 @@ public final class Executor {
         summary.videosUpToDate += 1
         continue
       }
+      var videoLock: RunLock?
+      if sharedShard != nil {
+        guard let lock = try claimVideo(node) else { continue }
+        videoLock = lock
+      }
+      defer { withExtendedLifetime(videoLock) {} }
       try checkStop()
       let videoSummary: VideoSummary
       do {
@@ -360,6 +387,38 @@ public final class Executor {
       }
       reporter.note(note)
     }
+  }
+
+  /// A shard's claim on a video: its lock, when every frame the video needs is up to date (other
+  /// shards render some of them), no other shard is writing it and it is not up to date by now.
+  /// Nil (with a note) otherwise; the last shard to finish its frames writes the video.
+  private func claimVideo(_ node: PlanNode) throws(RunError) -> RunLock? {
+    guard case .video(let path, _, _, _) = node.operation else { return nil }
+    outputStore.reload()
+    let missing = node.inputs.filter { index in
+      guard case .save(let frame, _, _) = plan.nodes[index].operation else { return false }
+      return !outputStore.isUpToDate(
+        nodeID: plan.nodes[index].id, path: frame, fingerprint: fingerprints[index])
+    }.count
+    guard missing == 0 else {
+      summary.videosWaiting += 1
+      reporter.note(
+        "\(path): waiting for \(missing) of \(node.inputs.count) frames that other shards render; the last "
+          + "shard to finish writes it (or run without --shard once they are done)")
+      return nil
+    }
+    guard let lock = try RunLock.take(context.stateFile + ".video.lock", recipe: context.recipe.source.file)
+    else {
+      summary.videosWaiting += 1
+      reporter.note("\(path): another shard is writing it")
+      return nil
+    }
+    outputStore.reload()
+    guard !outputStore.isUpToDate(nodeID: node.id, path: path, fingerprint: fingerprints[node.index]) else {
+      summary.videosUpToDate += 1
+      return nil
+    }
+    return lock
   }
 
   /// Stops with an error naming the step and frame when an image holds inf or NaN (which would

@@ -26,21 +26,54 @@ public struct DiskOutputFiles: OutputFiles {
 /// A run's output files and their record: whether a file is up to date (read and hashed once), and
 /// writing a file then recording it in the run state, each atomically, in that order, so after a
 /// crash at any moment a file is either complete and recorded or not trusted.
+///
+/// A shard that shares a recipe's frames with other shards records into its own file
+/// (``RunState/shardFile(_:shard:)``) and reads everyone's; a run that holds the recipe alone
+/// records into the recipe's state file and, once it has, folds the shards' files into it.
 final class OutputStore {
+  /// Everything known: the state file merged with the shards' files.
   private(set) var state: RunState
+  /// What this run records into ``recordFile``: the merged state, or only a shard's own records.
+  private var own: RunState
   let files: any OutputFiles
   let stateFile: String
+  /// Where records go: `stateFile`, or a shard's file.
+  let recordFile: String
   /// Recorded paths are relative to this folder (the recipe's).
   let directory: String
+  private let recordedWith: [String: String]
+  /// Shard files still to fold into the state file (a run holding the recipe alone).
+  private var unfolded: [String]
 
-  /// Reads the state file (as the last run that held the lock left it); `recordedWith` is saved
-  /// with every later record.
-  init(stateFile: String, directory: String, files: any OutputFiles, recordedWith: [String: String]) {
+  /// Reads the state file and its shards' (as the runs that held the locks left them);
+  /// `recordedWith` is saved with every later record. `shardFile`: record there instead (this run
+  /// shares the recipe's frames with other shards).
+  init(
+    stateFile: String, directory: String, files: any OutputFiles, recordedWith: [String: String],
+    shardFile: String? = nil
+  ) {
     self.stateFile = stateFile
+    self.recordFile = shardFile ?? stateFile
     self.directory = directory
     self.files = files
+    self.recordedWith = recordedWith
     state = RunState.load(from: stateFile)
     state.recordedWith = recordedWith
+    if let shardFile {
+      own = RunState.loadFile(shardFile)
+      own.recordedWith = recordedWith
+      unfolded = []
+    } else {
+      own = state
+      unfolded = RunState.shardFiles(of: stateFile)
+    }
+  }
+
+  /// Reads the states again (other shards may have recorded files since).
+  func reload() {
+    state = RunState.load(from: stateFile)
+    state.recordedWith = recordedWith
+    if recordFile == stateFile { own = state }
   }
 
   /// Whether `path` exists, the state records `fingerprint` for `nodeID`, and the file still hashes
@@ -48,6 +81,13 @@ final class OutputStore {
   func isUpToDate(nodeID: String, path: String, fingerprint: String) -> Bool {
     OutputChecker(state: state, files: files).status(nodeID: nodeID, path: path, fingerprint: fingerprint)
       == .upToDate
+  }
+
+  /// A run holding the recipe alone: writes the state file with every shard's records, then
+  /// removes the shards' files (nothing to do when there are none).
+  func foldShards() throws(RunError) {
+    guard !unfolded.isEmpty, recordFile == stateFile else { return }
+    try writeOwn()
   }
 
   /// Writes `bytes` to `path` atomically, then records it for `nodeID` (with a frame's statistics
@@ -79,17 +119,28 @@ final class OutputStore {
     let written =
       !directory.isEmpty && path.hasPrefix(directory + "/")
       ? String(path.dropFirst(directory.count + 1)) : path
-    state.outputs[nodeID] = RunState.Output(
+    let output = RunState.Output(
       path: written, fingerprint: fingerprint, sha256: sha256, bytes: bytes, statistics: statistics,
-      seconds: seconds, madeFrom: madeFrom)
+      seconds: seconds, madeFrom: madeFrom, recordedAt: Date().timeIntervalSince1970)
+    state.outputs[nodeID] = output
+    own.outputs[nodeID] = output
+    try writeOwn()
+  }
+
+  /// Writes this run's records to ``recordFile`` (atomically); once the state file holds every
+  /// shard's records, their files go.
+  private func writeOwn() throws(RunError) {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     let data: Data
     do {
-      data = try encoder.encode(state)
+      data = try encoder.encode(own)
     } catch {
       preconditionFailure("RunState: encoding failed: \(error)")
     }
-    try files.writeAtomically([UInt8](data), to: stateFile)
+    try files.writeAtomically([UInt8](data), to: recordFile)
+    // The state file now holds every shard's records: their files are no longer needed.
+    for file in unfolded { try? FileManager.default.removeItem(atPath: file) }
+    unfolded = []
   }
 }

@@ -23,11 +23,15 @@ public struct RunState: Codable, Sendable, Equatable {
     /// lines its fingerprint hashed (``Fingerprints/fields(of:inputs:fingerprints:)``), so that
     /// `plan --explain` can say what changed. Nil for videos and older states.
     public var madeFrom: [String: [String]]?
+    /// When it was recorded (seconds since 1970): where shards' states disagree about a file, the
+    /// latest record is the one that describes it.
+    public var recordedAt: Double?
 
     public init(
       path: String, fingerprint: String, sha256: String, bytes: Int, statistics: FrameStatistics? = nil,
-      seconds: Double? = nil, madeFrom: [String: [String]]? = nil
+      seconds: Double? = nil, madeFrom: [String: [String]]? = nil, recordedAt: Double? = nil
     ) {
+      self.recordedAt = recordedAt
       self.path = path
       self.fingerprint = fingerprint
       self.sha256 = sha256
@@ -49,20 +53,66 @@ public struct RunState: Codable, Sendable, Equatable {
 
   public init() {}
 
-  /// The state folder and file names for the recipe at `recipeFile`. A recipe reached through a
-  /// symbolic link in its folder (`b.yaml -> a.yaml`) is named by the file it resolves to, so
-  /// both names share one state and one lock instead of rendering into the same files at once.
-  public static func locations(recipeFile: String, directory: String) -> (
+  /// The state folder and file names for the recipe at `recipeFile` (and its sweep variant). A
+  /// recipe reached through a symbolic link in its folder (`b.yaml -> a.yaml`) is named by the file
+  /// it resolves to, so both names share one state and one lock instead of rendering into the same
+  /// files at once.
+  public static func locations(recipeFile: String, directory: String, variant: SweepVariant? = nil) -> (
     folder: String, state: String, checkpoints: String
   ) {
-    let name = URL(fileURLWithPath: recipeFile).resolvingSymlinksInPath().lastPathComponent
+    var name = URL(fileURLWithPath: recipeFile).resolvingSymlinksInPath().lastPathComponent
+    if let variant {
+      var label = variant.fileName
+      if label.utf8.count > 120 {
+        label = String(label.prefix(100)) + "-" + String(Fingerprints.sha256Hex(Data(label.utf8)).prefix(16))
+      }
+      name += "." + label
+    }
     let folder = RecipePath.resolve(".dream-run", relativeTo: directory)
     return (folder, folder + "/" + name + ".state.json", folder + "/" + name + ".checkpoints")
   }
 
-  /// Reads the state file; a missing, unreadable or damaged file is an empty state (everything is
-  /// then rendered again, which is always safe).
+  /// Where shard `shard` records what it wrote for the state at `stateFile`: several shards render
+  /// the frames of one recipe at once, each into its own state file, and readers merge them.
+  public static func shardFile(_ stateFile: String, shard: Shard) -> String {
+    stem(stateFile) + "." + shard.fileName + ".state.json"
+  }
+
+  /// `x.yaml.state.json` -> `x.yaml`.
+  static func stem(_ stateFile: String) -> String {
+    stateFile.hasSuffix(".state.json") ? String(stateFile.dropLast(".state.json".count)) : stateFile
+  }
+
+  /// The shard state files beside `stateFile` (any shard count), sorted by name.
+  public static func shardFiles(of stateFile: String) -> [String] {
+    let folder = (stateFile as NSString).deletingLastPathComponent
+    let prefix = (stem(stateFile) as NSString).lastPathComponent + ".shard-"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+    return names.filter { name in
+      guard name.hasPrefix(prefix), name.hasSuffix(".state.json") else { return false }
+      // `shard-I-of-N` and nothing else between the prefix and the suffix.
+      let middle = name.dropFirst(prefix.count).dropLast(".state.json".count).split(separator: "-")
+      return middle.count == 3 && middle[1] == "of" && Int(middle[0]) != nil && Int(middle[2]) != nil
+    }.sorted().map { folder + "/" + $0 }
+  }
+
+  /// The state at `path` merged with its shards' states (``shardFiles(of:)``): for each node, the
+  /// latest record. A missing, unreadable or damaged file counts as empty (everything it recorded
+  /// is then rendered again, which is always safe).
   public static func load(from path: String) -> RunState {
+    var state = loadFile(path)
+    for file in shardFiles(of: path) {
+      let shard = loadFile(file)
+      for (id, record) in shard.outputs {
+        if let known = state.outputs[id], (known.recordedAt ?? 0) > (record.recordedAt ?? 0) { continue }
+        state.outputs[id] = record
+      }
+    }
+    return state
+  }
+
+  /// The one state file at `path`, not merged.
+  public static func loadFile(_ path: String) -> RunState {
     guard let data = FileManager.default.contents(atPath: path),
       let state = try? JSONDecoder().decode(RunState.self, from: data), state.format == formatVersion
     else { return RunState() }

@@ -4,6 +4,28 @@ import Foundation
 import ModelStore
 import RecipeParser
 
+/// Models loaded in this process, by file: the variants of a sweep load theirs once.
+public final class LoadedModels {
+  private var loaded: [String: (ResolvedModel, Model)] = [:]
+
+  public init() {}
+
+  /// The model `reference` names, resolved through `store` and loaded (once per file).
+  func load(_ reference: (text: String, location: SourceLocation?), store: ModelStore) throws(RunError) -> (
+    ResolvedModel, Model
+  ) {
+    let resolved = try RecipeContext.resolve(reference, store: store)
+    if let known = loaded[resolved.fileURL.path] { return known }
+    do {
+      let model = try Model(contentsOf: resolved.fileURL, dreamLayers: resolved.entry?.dreamLayers)
+      loaded[resolved.fileURL.path] = (resolved, model)
+      return (resolved, model)
+    } catch {
+      throw .runtime(error.description)
+    }
+  }
+}
+
 /// A recipe ready to render: parsed, model resolved and loaded, layers and sizes checked, memory
 /// estimated, input decoded, output folders created. Everything that can fail because of the
 /// recipe, the model or the input fails here, before any frame is rendered.
@@ -21,6 +43,8 @@ public final class PreparedRun {
   public let model: Model
   /// The model's dream-layer names (index = position).
   public let layerNames: [String]
+  /// The recipe's work units; with `--shard`, which frames this run renders.
+  public let units: RecipeBatch.VariantUnits
   /// The input image's size as its header declares it.
   public let inputSize: ImageSize
   /// The frame size: the recipe's `size`, else the input's.
@@ -48,18 +72,18 @@ public final class PreparedRun {
   /// every distinct zoom and dream against the frame size and the network's minimum input and
   /// estimate the memory; then for a run: refuse when the estimate exceeds the memory available,
   /// decode and resize the input, create the output folders.
+  ///
+  /// - Parameter recipe: the recipe (a sweep's variant) when the caller parsed it; nil: parse
+  ///   `options.recipePath`.
+  /// - Parameter models: models loaded before, reused (the variants of a sweep share theirs).
   public static func prepare(
-    _ options: RunOptions, store: ModelStore, purpose: Purpose = .run
+    _ options: RunOptions, store: ModelStore, purpose: Purpose = .run, recipe given: Recipe? = nil,
+    models: LoadedModels = LoadedModels(), units: RecipeBatch.VariantUnits? = nil
   ) throws(RunError) -> PreparedRun {
-    let recipe = try RecipeContext.parse(options)
+    let recipe: Recipe
+    if let given { recipe = given } else { recipe = try RecipeContext.parse(options) }
     let reference = RecipeContext.modelReference(recipe: recipe, options: options)
-    let resolved = try RecipeContext.resolve(reference, store: store)
-    let model: Model
-    do {
-      model = try Model(contentsOf: resolved.fileURL, dreamLayers: resolved.entry?.dreamLayers)
-    } catch {
-      throw .runtime(error.description)
-    }
+    let (resolved, model) = try models.load(reference, store: store)
     let layerNames = model.dreamLayers.map(\.name)
     let layerProblems = validateLayers(recipe, layers: layerNames)
     guard layerProblems.isEmpty else {
@@ -73,7 +97,9 @@ public final class PreparedRun {
     try checkTools(recipe)
     let inputSize = try inspectInput(context, depth: .header)  // a video's from its probe
     let referencedSizes = try inspectReferencedImages(context, purpose: purpose)
-    let run = PreparedRun(context: context, model: model, layerNames: layerNames, inputSize: inputSize)
+    let run = PreparedRun(
+      context: context, model: model, layerNames: layerNames, inputSize: inputSize,
+      units: units ?? RecipeBatch(variants: [recipe]).units(frameLimit: options.frameLimit)[0])
     run.referencedSizes = referencedSizes
     run.memory.modelBytes = resolved.fileURL.fileSize
     try run.checkNodes()
@@ -137,7 +163,11 @@ public final class PreparedRun {
     try prepare(options, store: ModelStore.fromEnvironment(environment), purpose: purpose)
   }
 
-  init(context: RecipeContext, model: Model, layerNames: [String], inputSize: ImageSize) {
+  init(
+    context: RecipeContext, model: Model, layerNames: [String], inputSize: ImageSize,
+    units: RecipeBatch.VariantUnits
+  ) {
+    self.units = units
     self.context = context
     self.model = model
     self.layerNames = layerNames
@@ -394,9 +424,16 @@ public final class PreparedRun {
   }
 
   /// Every file the plan writes, for ``OutputSafety``.
+  /// The files this run may write: every save and video, or for a shard that shares the recipe's
+  /// frames with others only its frames' saves (the others' files appear while it runs; a video is
+  /// written under its own lock once all its frames are recorded).
   func plannedOutputs() -> [OutputSafety.Output] {
-    context.plan.nodes.compactMap { node in
+    let shard = units.perFrame ? context.options.shard : nil
+    return context.plan.nodes.compactMap { node in
       guard node.kind == .save || node.kind == .video, let path = node.operation.filePath else { return nil }
+      if shard != nil {
+        guard let frame = node.frame, units.owns(frame: frame, shard: shard) else { return nil }
+      }
       return OutputSafety.Output(
         path: path, nodeID: node.id, location: pathLocation(step: node.steps[0]) ?? node.location,
         stage: node.kind.rawValue)
@@ -447,8 +484,10 @@ public final class PreparedRun {
       folders.append(Self.folder(of: path))
     }
     var done = Set<String>()
+    // A shard's folders are shared with other shards writing there now: their temporary files are
+    // not leftovers. A run without --shard (which excludes every shard) removes what killed ones left.
     for folder in folders where done.insert(folder).inserted {
-      try AtomicFile.prepareFolder(folder)
+      try AtomicFile.prepareFolder(folder, removingLeftovers: context.options.shard == nil)
     }
   }
 

@@ -32,18 +32,10 @@ public struct RecipeContext: Sendable {
   public let stateFile: String
   public let checkpointFolder: String
 
-  /// Parses the recipe file, reporting every problem at once.
+  /// Parses the recipe file, reporting every problem at once: the recipe, or the sweep variant
+  /// `options.variant` (the first when nil).
   public static func parse(_ options: RunOptions) throws(RunError) -> Recipe {
-    // A video path without an extension is an .mp4 where ffmpeg is installed, else an .avi.
-    let container: VideoContainer = VideoInput.locate("ffmpeg") == nil ? .avi : .mp4
-    switch RecipeFile.parse(
-      path: options.recipePath, modelFileRequired: options.model == nil, videoProbe: FFprobeVideoProbe(),
-      defaultVideoContainer: container)
-    {
-    case .success(let recipe):
-      return options.checkOutputFolder.map { recipe.forCheck(outputFolder: $0) } ?? recipe
-    case .failure(let list): throw .recipe(list)
-    }
+    try RecipeBatch.parse(options).variant(options.variant)
   }
 
   /// Identifies model and input of a parsed recipe and fingerprints its plan.
@@ -109,7 +101,8 @@ public struct RecipeContext: Sendable {
     plan = ExecutionPlan(recipe: recipe, frameLimit: 0)
     fingerprints = []
     let locations = RunState.locations(
-      recipeFile: recipe.file, directory: options.checkOutputFolder ?? recipe.directory)
+      recipeFile: recipe.file, directory: options.checkOutputFolder ?? recipe.directory,
+      variant: recipe.variant)
     stateFile = locations.state
     checkpointFolder = locations.checkpoints
     if planFrames {

@@ -23,12 +23,22 @@ public struct RunOptions: Sendable, Equatable {
   public var maxMemory: Int?
   /// `--allow-outside`: let the recipe's outputs resolve outside its folder tree.
   public var allowOutside: Bool
+  /// `--shard i/n`: render only this worker's share of the independent units; nil: all of them.
+  public var shard: Shard?
+  /// `--yes`: a sweep may make more than ``SweepReader`` asks confirmation for.
+  public var manyVariantsAllowed: Bool
+  /// Which variant of a sweep the single-recipe commands act on (0-based); nil: the first.
+  public var variant: Int?
 
   public init(
     recipePath: String, model: String? = nil, threads: Int? = nil, force: Bool = false,
     frameLimit: Int? = nil,
-    checkOutputFolder: String? = nil, maxMemory: Int? = nil, allowOutside: Bool = false
+    checkOutputFolder: String? = nil, maxMemory: Int? = nil, allowOutside: Bool = false, shard: Shard? = nil,
+    manyVariantsAllowed: Bool = false, variant: Int? = nil
   ) {
+    self.shard = shard
+    self.manyVariantsAllowed = manyVariantsAllowed
+    self.variant = variant
     self.recipePath = recipePath
     self.model = model
     self.threads = threads

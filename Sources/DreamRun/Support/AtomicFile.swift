@@ -53,7 +53,7 @@ enum AtomicFile {
   }
 
   /// Creates `folder` (and its parents) if needed and checks that files can be created in it.
-  static func prepareFolder(_ folder: String) throws(RunError) {
+  static func prepareFolder(_ folder: String, removingLeftovers: Bool = true) throws(RunError) {
     try checkFolder(folder)
     do {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -67,7 +67,7 @@ enum AtomicFile {
         "\(folder): the output folder is not writable (\(String(cString: strerror(errno)))); "
           + "fix its permissions or save somewhere else")
     }
-    removeLeftovers(in: folder)
+    if removingLeftovers { removeLeftovers(in: folder) }
   }
 
   /// Whether `folder` can be created (or exists) and written, without creating anything: no part

@@ -1,5 +1,6 @@
 import DreamVocabulary
 import Foundation
+import Synchronization
 
 /// What a path names on disk.
 public enum FileKind: Sendable, Equatable {
@@ -131,5 +132,22 @@ public struct VideoProbeError: Error, Sendable, Equatable {
 
   public init(_ message: String) {
     self.message = message
+  }
+}
+
+/// A probe that asks `wrapped` once per path: the variants of a sweep share their input video.
+final class CachingVideoProbe: VideoProbe {
+  private let wrapped: any VideoProbe
+  private let answers = Mutex<[String: Result<VideoInfo, VideoProbeError>]>([:])
+
+  init(_ wrapped: any VideoProbe) {
+    self.wrapped = wrapped
+  }
+
+  func probe(_ path: String) -> Result<VideoInfo, VideoProbeError> {
+    if let known = answers.withLock({ $0[path] }) { return known }
+    let answer = wrapped.probe(path)
+    answers.withLock { $0[path] = answer }
+    return answer
   }
 }

@@ -52,7 +52,7 @@ public struct PathTemplate: Sendable, Hashable, CustomStringConvertible {
         } else {
           message =
             "unknown placeholder '{\(inside)}' in path '\(text)' "
-            + "(only '{frame}' and '{frame:0N}' are allowed)"
+            + "(only '{frame}' and '{frame:0N}' are allowed, and the keys of a 'sweep:')"
         }
         return .failure(Problem(offset: index, message: message))
       }

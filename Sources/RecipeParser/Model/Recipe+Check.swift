@@ -37,12 +37,15 @@ extension Recipe {
         resolvedPath: template.resolved(relativeTo: outputFolder), format: .png, quality: nil)
       return PipelineStep(operation: .save(redirected), location: step.location, number: step.number)
     }
-    return Recipe(
+    var recipe = Recipe(
       source: source, directory: directory, model: model, seed: seed,
       frames: Located(last + 1, at: frames.location), frame0: frame0, feedback: feedback,
       feedbackBlend: feedbackBlend,
       size: settings.size.map { Located($0, at: check?.location ?? frames.location) } ?? size,
       fit: fit,
       threads: threads, check: check, load: load, pipeline: pipeline, videos: [])
+    recipe.sweep = sweep
+    recipe.variant = variant
+    return recipe
   }
 }

@@ -38,6 +38,10 @@ public struct Recipe: Sendable {
   public let pipeline: [PipelineStep]
   /// The `video` steps (always after all per-frame steps).
   public let videos: [Located<VideoStep>]
+  /// The recipe's `sweep:`, when it has one; this recipe is then its variant ``variant``.
+  public var sweep: Sweep? = nil
+  /// Which of the sweep's variants this is (its values are already in the steps).
+  public var variant: SweepVariant? = nil
 
   /// The recipe path as given to the parser.
   public var file: String { source.file }

@@ -5,7 +5,8 @@ internal import Yams
 /// first, video last, save paths unique).
 struct TopLevelReader {
   static let keys = [
-    "model", "seed", "frames", "frame0", "feedback", "size", "fit", "threads", "check", "steps",
+    "model", "seed", "frames", "frame0", "feedback", "size", "fit", "threads", "check", "steps", "sweep",
+    "max-variants",
   ]
   /// Frame sides (and zoom trims) above this are refused before any work.
   static let maximumSide = 32768
