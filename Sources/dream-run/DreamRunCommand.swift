@@ -21,8 +21,8 @@ struct DreamRunCommand: ParsableCommand {
       """,
     version: RenderEnvironment.versionText,
     subcommands: [
-      RunCommand.self, CheckCommand.self, ValidateCommand.self, PlanCommand.self, StatsCommand.self,
-      SheetCommand.self,
+      RunCommand.self, CheckCommand.self, ValidateCommand.self, PlanCommand.self, StatusCommand.self,
+      StatsCommand.self, SheetCommand.self,
       LayersCommand.self, ModelsCommand.self, FetchCommand.self, CompletionsCommand.self, ManCommand.self,
     ],
     defaultSubcommand: RunCommand.self)
@@ -293,11 +293,15 @@ struct ValidateCommand: ParsableCommand {
   @Flag(help: "Accept outputs outside the recipe's folder (as run --allow-outside does).")
   var allowOutside = false
 
+  @Flag(help: "Accept a sweep of more variants than dream-run asks confirmation for (256).")
+  var yes = false
+
   func run() throws {
     do {
       Output.standard(
         try Commands.validate(
-          options.runOptions(allowOutside: allowOutside), store: ModelStore.fromEnvironment()))
+          options.runOptions(allowOutside: allowOutside, manyVariantsAllowed: yes),
+          store: ModelStore.fromEnvironment()))
     } catch {
       throw Output.fail(error)
     }
@@ -325,16 +329,23 @@ struct PlanCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Plan only frames 0...N-1 (as run --frames N does).")
   var frames: Int?
 
+  @Option(parsing: .unconditional, help: "For a sweep: show the plan of variant N (1-based; default 1).")
+  var variant: Int?
+
+  @Flag(help: "Accept a sweep of more variants than dream-run asks confirmation for (256).")
+  var yes = false
+
   func validate() throws {
     try RecipeOptions.validate(frames: frames)
+    if let variant, variant < 1 { throw ValidationError("--variant \(variant) must be at least 1") }
   }
 
   func run() throws {
     do {
+      var runOptions = options.runOptions(frameLimit: frames, manyVariantsAllowed: yes)
+      runOptions.variant = variant.map { $0 - 1 }
       Output.standard(
-        try Commands.plan(
-          options.runOptions(frameLimit: frames), store: ModelStore.fromEnvironment(), dot: dot,
-          explain: explain))
+        try Commands.plan(runOptions, store: ModelStore.fromEnvironment(), dot: dot, explain: explain))
     } catch {
       throw Output.fail(error)
     }
@@ -365,6 +376,43 @@ struct StatsCommand: ParsableCommand {
     do {
       Output.standard(
         try Commands.stats(options.runOptions(frameLimit: frames), store: ModelStore.fromEnvironment()))
+    } catch {
+      throw Output.fail(error)
+    }
+  }
+}
+
+struct StatusCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "status",
+    abstract: "Say what is done, running and missing of a recipe or sweep, across all its shards.",
+    discussion: """
+      Reads the files, the run states of every shard and the locks of running workers; renders \
+      nothing. A variant is running while a dream-run holds its lock (the shards holding theirs are \
+      named).
+
+      Examples:
+        dream-run status recipes/layer-sweep-all.yaml
+        watch dream-run status recipes/layer-sweep-all.yaml     # while a job array runs
+      """)
+
+  @OptionGroup var options: RecipeOptions
+
+  @Option(parsing: .unconditional, help: "Only frames 0...N-1.")
+  var frames: Int?
+
+  @Flag(help: "Accept a sweep of more variants than dream-run asks confirmation for (256).")
+  var yes = false
+
+  func validate() throws {
+    try RecipeOptions.validate(frames: frames)
+  }
+
+  func run() throws {
+    do {
+      Output.standard(
+        try Commands.status(
+          options.runOptions(frameLimit: frames, manyVariantsAllowed: yes), store: ModelStore.fromEnvironment()))
     } catch {
       throw Output.fail(error)
     }

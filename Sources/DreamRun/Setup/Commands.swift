@@ -11,31 +11,62 @@ public enum Commands {
   /// ``PreparedRun/validatePixelLimit`` pixels, else by its header) and the memory estimate. Costs
   /// nothing per frame: a million-frame recipe validates as fast as a one-frame one.
   public static func validate(_ options: RunOptions, store: ModelStore) throws(RunError) -> String {
-    let recipe = try RecipeContext.parse(options)
+    let batch = try RecipeBatch.parse(options)
+    let recipe = batch.variants[0]
+    let sweep = batch.sweepSummary.map { "sweep of \($0), each " } ?? ""
     let reference = RecipeContext.modelReference(recipe: recipe, options: options)
     if let entry = store.catalog.entry(named: reference.text), store.cache.installed(entry) == nil {
-      let context = try RecipeContext(
-        recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
-      try PreparedRun.decodeIfSmall(context, size: PreparedRun.inspectInput(context, depth: .header))
-      return "\(recipe.file): ok (\(describe(recipe))); layers not checked: model '\(entry.name)' "
+      var sibling: RecipeContext?
+      for variant in batch.variants {
+        let context = try RecipeContext(
+          recipe: variant, options: options, resolvedModel: nil, planFrames: false, store: store,
+          sameModelAs: sibling)
+        try PreparedRun.decodeIfSmall(context, size: PreparedRun.inspectInput(context, depth: .header))
+        sibling = context
+      }
+      return "\(recipe.file): ok (\(sweep)\(describe(recipe))); layers not checked: model '\(entry.name)' "
         + "is not installed (dream-run fetch \(entry.name))\n"
     }
-    let run = try PreparedRun.prepare(options, store: store, purpose: .validate)
-    return "\(recipe.file): ok (\(describe(recipe)); peak memory \(run.memory.summary))\n"
+    // Every variant is checked like a recipe of its own; the model is loaded once.
+    let models = LoadedModels()
+    var peak = MemoryEstimate()
+    for (index, variant) in batch.variants.enumerated() {
+      var variantOptions = options
+      variantOptions.variant = index
+      let run = try PreparedRun.prepare(
+        variantOptions, store: store, purpose: .validate, recipe: variant, models: models)
+      if index == 0 || run.memory.peakBytes > peak.peakBytes { peak = run.memory }
+    }
+    return "\(recipe.file): ok (\(sweep)\(describe(recipe)); peak memory \(peak.summary))\n"
   }
 
   /// `dream-run plan`: the plan table (or Graphviz text) with each node's status, and the memory
   /// estimate when the model is at hand.
+  ///
+  /// A sweep's plan lists its variants and shows the plan of one (`options.variant`, else the
+  /// first); every plan ends with the count of independent units (what `--shard` deals out).
   public static func plan(_ options: RunOptions, store: ModelStore, dot: Bool, explain: Bool = false)
     throws(RunError) -> String
   {
-    let recipe = try RecipeContext.parse(options)
+    let batch = try RecipeBatch.parse(options)
+    let recipe = try batch.variant(options.variant)
+    var header = ""
+    if let sweep = batch.sweepSummary, !dot {
+      header = "sweep: \(sweep)\n"
+      let listed = 50
+      for variant in batch.variants.prefix(listed).compactMap(\.variant) {
+        header += "  \(variant.index + 1)  \(variant.name)\n"
+      }
+      if batch.variants.count > listed { header += "  ... and \(batch.variants.count - listed) more\n" }
+      header += "plan of variant \((options.variant ?? 0) + 1) (--variant N shows another):\n"
+    }
+    let units = "units: " + batch.unitSummary(frameLimit: options.frameLimit) + "\n"
     var context = try RecipeContext(
       recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
     let size = context.plannedSize
     guard size.nodes <= maximumListedNodes else {
-      return "\(describe(recipe)): too many to list (more than \(maximumListedNodes) nodes); "
-        + "add --frames N to list frames 0...N-1\n"
+      return header + "\(describe(recipe)): too many to list (more than \(maximumListedNodes) nodes); "
+        + "add --frames N to list frames 0...N-1\n" + units
     }
     context.planFrames()
     let statuses = context.statuses()
@@ -66,8 +97,8 @@ public enum Commands {
       }
       if explanations.isEmpty { explanations = "every file is up to date\n" }
     }
-    return context.plan.render { statuses[$0.index] } + explanations
-      + "\(describe(context.plan)); \(upToDate) of \(files.count) files up to date; \(memory)\n"
+    return header + context.plan.render { statuses[$0.index] } + explanations
+      + "\(describe(context.plan)); \(upToDate) of \(files.count) files up to date; \(memory)\n" + units
   }
 
   /// `dream-run layers MODEL --size WxH`: index, name, channels, output size for the given input

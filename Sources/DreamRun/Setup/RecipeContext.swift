@@ -45,11 +45,13 @@ public struct RecipeContext: Sendable {
   ///   (nothing is downloaded) and a path is hashed.
   /// - Parameter dreamLayers: the model's dream layers when the caller loaded it; nil: a catalog
   ///   entry's list, else the model file is loaded to list them.
+  /// - Parameter sibling: a context of another variant of the same recipe file; when it names the
+  ///   same model, its hash and layers are taken from it.
   /// - Parameter planFrames: false for `validate`, which needs no node per frame: the plan then
   ///   holds only the `load` node, whatever `frames:` says.
   public init(
     recipe: Recipe, options: RunOptions, resolvedModel: ResolvedModel?, dreamLayers: [String]? = nil,
-    planFrames: Bool = true, store: ModelStore
+    planFrames: Bool = true, store: ModelStore, sameModelAs sibling: RecipeContext? = nil
   ) throws(RunError) {
     self.recipe = recipe
     self.options = options
@@ -58,7 +60,11 @@ public struct RecipeContext: Sendable {
     self.modelReference = reference.text
     self.modelLocation = reference.location
     var layers = dreamLayers
-    if let resolvedModel {
+    if let sibling, sibling.modelReference == reference.text {
+      // Another variant of the same sweep named the same model: nothing to hash or load again.
+      modelSHA256 = sibling.modelSHA256
+      layers = layers ?? sibling.dreamLayers
+    } else if let resolvedModel {
       modelSHA256 = resolvedModel.sha256
     } else if let entry = store.catalog.entry(named: reference.text) {
       modelSHA256 = entry.modelSHA256
