@@ -56,6 +56,13 @@ struct CheckCommand: ParsableCommand {
   @Flag(help: "No progress output.")
   var quiet = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Check only shard i of n of the recipes and sweep variants (1-based), or 'auto' (see run --help); "
+        + "the report goes to <report>/shard-i-of-n.",
+      valueName: "i/n|auto"))
+  var shard: String?
+
   func validate() throws {
     try RecipeOptions.validate(threads: threads)
     if let maxDiff, !(0...255).contains(maxDiff) { throw ValidationError("--max-diff must be 0...255") }
@@ -68,18 +75,20 @@ struct CheckCommand: ParsableCommand {
 
   func run() throws {
     do {
+      let shard = try RecipeOptions.shard(self.shard)
       let recipes = try CheckSession.recipes(in: targets)
       if let core = blasCore ?? CheckSession.recordedPin(of: recipes) {
         try BLASCorePin.ensure(core, arguments: CommandLine.arguments)
       }
       let options = CheckOptions(
-        model: model, threads: threads, update: update, reportFolder: report, maximumDifference: maxDiff,
+        model: model, threads: threads, update: update,
+        reportFolder: report + (shard.map { "/" + $0.fileName } ?? ""), maximumDifference: maxDiff,
         meanDifference: meanDiff, minimumPSNR: minPsnr, referenceLimitBytes: Int(referenceLimit * 1_048_576))
       let session = CheckSession(
         options: options, store: ModelStore.fromEnvironment(),
         reporter: ProgressReporter.standardError(quiet: quiet), print: Output.standard,
         printError: Output.error)
-      let code = session.run(recipes: recipes)
+      let code = session.run(recipes: recipes, shard: shard)
       if code != 0 { throw ExitCode(code) }
     } catch let error as RunError {
       throw Output.fail(error)

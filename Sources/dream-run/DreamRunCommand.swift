@@ -412,7 +412,8 @@ struct StatusCommand: ParsableCommand {
     do {
       Output.standard(
         try Commands.status(
-          options.runOptions(frameLimit: frames, manyVariantsAllowed: yes), store: ModelStore.fromEnvironment()))
+          options.runOptions(frameLimit: frames, manyVariantsAllowed: yes),
+          store: ModelStore.fromEnvironment()))
     } catch {
       throw Output.fail(error)
     }

@@ -28,7 +28,8 @@ final class GoldenTests: XCTestCase {
     let result = try TestSupport.run(
       ["check", "recipes", "--model", model, "--report", report.path, "--quiet"], in: TestSupport.packageRoot)
     XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
-    XCTAssertTrue(result.stdout.contains("check: 10 recipes: 10 match"), result.stdout)
+    XCTAssertTrue(
+      result.stdout.contains("check: 11 recipes (26 checks with sweep variants): 26 match"), result.stdout)
   }
 
   /// The same golden recipes at 1, 2 and 3 threads: exact checks pass at each count, and the files

@@ -20,7 +20,8 @@ extension Commands {
     var sibling: RecipeContext?
     for (index, recipe) in batch.variants.enumerated() {
       var context = try RecipeContext(
-        recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store, sameModelAs: sibling)
+        recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store,
+        sameModelAs: sibling)
       sibling = context
       let name = recipe.variant?.name ?? URL(fileURLWithPath: recipe.file).lastPathComponent
       guard context.plannedSize.nodes <= maximumListedNodes else {
@@ -61,7 +62,9 @@ extension Commands {
       if doneFrames == frames, videos.done == videos.total {
         state = "done"
       } else if busy {
-        state = shards.isEmpty ? "running" : "running (shard\(shards.count == 1 ? "" : "s") \(shards.joined(separator: ", ")))"
+        state =
+          shards.isEmpty
+          ? "running" : "running (shard\(shards.count == 1 ? "" : "s") \(shards.joined(separator: ", ")))"
         running.append(name)
       } else if doneFrames == frames {
         state = "frames done, video missing (run without --shard)"
@@ -71,7 +74,9 @@ extension Commands {
         state = "missing"
       }
       if stale > 0, state != "done" { state += "; \(stale) frame\(stale == 1 ? "" : "s") stale" }
-      rows.append([name, "\(doneFrames)/\(frames)", videos.total == 0 ? "-" : "\(videos.done)/\(videos.total)", state])
+      rows.append([
+        name, "\(doneFrames)/\(frames)", videos.total == 0 ? "-" : "\(videos.done)/\(videos.total)", state,
+      ])
     }
     var text = "\(options.recipePath): "
     text += batch.sweepSummary.map { "sweep of \($0); " } ?? ""

@@ -63,19 +63,13 @@ public struct RecipeBatch: Sendable {
       defaultVideoContainer: container, manyVariantsAllowed: options.manyVariantsAllowed)
     {
     case .success(let recipes):
+      // `dream-run check` renders one variant at a time, each into a report folder of its own.
       return RecipeBatch(
         variants: recipes.map { recipe in
-          options.checkOutputFolder.map { recipe.forCheck(outputFolder: RecipeBatch.checkFolder($0, recipe)) }
-            ?? recipe
+          options.checkOutputFolder.map { recipe.forCheck(outputFolder: $0) } ?? recipe
         })
     case .failure(let list): throw .recipe(list)
     }
-  }
-
-  /// Where `dream-run check` renders a variant: the recipe's check folder, a folder per variant.
-  public static func checkFolder(_ folder: String, _ recipe: Recipe) -> String {
-    guard let variant = recipe.variant else { return folder }
-    return folder + "/" + variant.fileName
   }
 
   /// The variant `options.variant` names (the first when nil), with a usage error past the end.

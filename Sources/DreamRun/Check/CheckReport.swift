@@ -13,7 +13,7 @@ enum CheckReport {
     for result in results {
       let frames = result.frames.count
       body +=
-        "<tr><td><a href=\"#\(anchor(result))\">\(escape(result.recipeFile))</a></td>"
+        "<tr><td><a href=\"#\(anchor(result))\">\(escape(result.name))</a></td>"
         + "<td>\(badge(result))</td><td>\(frames)</td>"
         + "<td>\(String(format: "%.1f s", result.renderSeconds))</td></tr>\n"
     }
@@ -47,7 +47,7 @@ enum CheckReport {
   }
 
   private static func section(_ result: RecipeCheckResult) -> String {
-    var html = "<h2 id=\"\(anchor(result))\">\(escape(result.recipeFile)) \(badge(result))</h2>\n"
+    var html = "<h2 id=\"\(anchor(result))\">\(escape(result.name)) \(badge(result))</h2>\n"
     var facts: [String] = []
     if let size = result.size { facts.append("checked at \(size)") }
     if let tolerance = result.tolerance { facts.append("tolerance: \(tolerance)") }

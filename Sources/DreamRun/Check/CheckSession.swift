@@ -64,13 +64,34 @@ public struct CheckSession {
     return pin
   }
 
-  /// Checks every recipe; returns the exit code.
-  public func run(recipes: [String]) -> Int32 {
+  /// One thing to check: a recipe, or one variant of a recipe's sweep.
+  struct Item {
+    let file: String
+    let variant: Int?
+    let reportName: String
+  }
+
+  /// Every recipe, a sweep's variants each on their own (report folder `<recipe>/<variant>`).
+  static func items(_ recipes: [String]) -> [Item] {
+    zip(recipes, reportNames(for: recipes)).flatMap { file, name -> [Item] in
+      let parsed = RecipeFile.parseVariants(
+        path: file, videoProbe: FFprobeVideoProbe(), manyVariantsAllowed: true)
+      guard case .success(let variants) = parsed, variants.count > 1 || variants.first?.variant != nil else {
+        return [Item(file: file, variant: nil, reportName: name)]
+      }
+      return variants.enumerated().map { index, recipe in
+        Item(
+          file: file, variant: index, reportName: name + "/" + (recipe.variant?.fileName ?? "\(index + 1)"))
+      }
+    }
+  }
+
+  /// Checks every recipe (with `shard`, every n-th recipe or variant); returns the exit code.
+  public func run(recipes: [String], shard: Shard? = nil) -> Int32 {
     var results: [RecipeCheckResult] = []
-    let names = Self.reportNames(for: recipes)
     let check = RecipeCheck(options: options, store: store, reporter: reporter)
-    for (file, name) in zip(recipes, names) {
-      let result = check.run(recipeFile: file, reportName: name)
+    for (index, item) in Self.items(recipes).enumerated() where shard?.owns(unit: index) ?? true {
+      let result = check.run(recipeFile: item.file, variant: item.variant, reportName: item.reportName)
       results.append(result)
       report(result)
     }
@@ -89,7 +110,7 @@ public struct CheckSession {
   }
 
   private func report(_ result: RecipeCheckResult) {
-    let file = result.recipeFile
+    let file = result.name
     for frame in result.frames {
       var line = "\(file) frame \(frame.frame)"
       if result.frames.contains(where: { $0.frame == frame.frame && $0.step != frame.step }) {
@@ -145,7 +166,9 @@ public struct CheckSession {
     }
     let order = ["match", "recorded", "mismatch", "stale", "without references", "failed"]
     let parts = order.compactMap { key in counts[key].map { "\($0) \(key)" } }
-    return "check: \(results.count) recipe\(results.count == 1 ? "" : "s"): " + parts.joined(separator: ", ")
+    let files = Set(results.map(\.recipeFile)).count
+    let renders = results.count == files ? "" : " (\(results.count) checks with sweep variants)"
+    return "check: \(files) recipe\(files == 1 ? "" : "s")\(renders): " + parts.joined(separator: ", ")
   }
 
   /// A distinct, file-name-safe folder name per recipe (`golden/tiny-zoom.yaml` -> `golden-tiny-zoom`).

@@ -79,6 +79,8 @@ public struct RecipeCheckResult: Sendable {
   }
 
   public let recipeFile: String
+  /// The sweep variant checked (`layer=mixed4c step=1.5`), nil for a recipe without a sweep.
+  public let variant: String?
   public let verdict: Verdict
   public let frames: [FrameCheck]
   public let tolerance: CheckTolerance?
@@ -91,6 +93,9 @@ public struct RecipeCheckResult: Sendable {
   public let renderSeconds: Double
   /// The recipe's folder inside the report, relative to the report.
   public let reportName: String
+
+  /// The recipe file, and the variant in brackets: `recipes/sweep.yaml [layer=mixed4c]`.
+  public var name: String { recipeFile + (variant.map { " [\($0)]" } ?? "") }
 
   /// 0 match or updated, 1 mismatch, 2 stale/missing/bad references or recipe problems.
   public var exitCode: Int32 {
@@ -117,11 +122,12 @@ public struct RecipeCheck {
     self.reporter = reporter
   }
 
-  public func run(recipeFile: String, reportName: String) -> RecipeCheckResult {
+  /// Checks `recipeFile` (its sweep's variant `variant`, when it has a sweep).
+  public func run(recipeFile: String, variant: Int? = nil, reportName: String) -> RecipeCheckResult {
     let folder = options.reportFolder + "/" + reportName
     var result = Partial(recipeFile: recipeFile, reportName: reportName)
     do {
-      try check(recipeFile: recipeFile, folder: folder, into: &result)
+      try check(recipeFile: recipeFile, variant: variant, folder: folder, into: &result)
     } catch {
       result.verdict = .problem(error)
     }
@@ -132,6 +138,7 @@ public struct RecipeCheck {
   struct Partial {
     let recipeFile: String
     let reportName: String
+    var variant: String?
     var verdict: RecipeCheckResult.Verdict = .match
     var frames: [FrameCheck] = []
     var tolerance: CheckTolerance?
@@ -148,18 +155,23 @@ public struct RecipeCheck {
 
     var finished: RecipeCheckResult {
       RecipeCheckResult(
-        recipeFile: recipeFile, verdict: verdict, frames: frames, tolerance: tolerance, size: size,
+        recipeFile: recipeFile, variant: variant, verdict: verdict, frames: frames, tolerance: tolerance,
+        size: size,
         recorded: recorded, current: current, notes: notes, renderSeconds: seconds, reportName: reportName)
     }
   }
 
-  private func check(recipeFile: String, folder: String, into result: inout Partial) throws(CheckProblem) {
+  private func check(recipeFile: String, variant: Int?, folder: String, into result: inout Partial)
+    throws(CheckProblem)
+  {
     let recipe: Recipe
     do {
-      recipe = try RecipeContext.parse(RunOptions(recipePath: recipeFile))
+      recipe = try RecipeContext.parse(
+        RunOptions(recipePath: recipeFile, manyVariantsAllowed: true, variant: variant))
     } catch {
       throw .run(error)
     }
+    result.variant = recipe.variant?.name
     let references = ReferenceSet(recipe: recipe)
     try references.checkLocation()
     // Read the manifest before rendering: a missing or damaged set is reported without the wait.
@@ -170,7 +182,7 @@ public struct RecipeCheck {
     try? FileManager.default.removeItem(atPath: folder)
     let runOptions = RunOptions(
       recipePath: recipeFile, model: options.model, threads: options.threads, force: true,
-      checkOutputFolder: newFolder)
+      checkOutputFolder: newFolder, manyVariantsAllowed: true, variant: variant)
     let started = MonotonicClock.now()
     let prepared: PreparedRun
     do {

@@ -17,11 +17,13 @@ public struct ReferenceSet: Sendable {
   /// Reference PNGs above this are refused before decoding (a check size keeps them far smaller).
   static let maximumImageBytes = 64 << 20
 
-  /// The reference set of `recipe`.
+  /// The reference set of `recipe` (`references/<recipe name>`, and for a sweep's variant a
+  /// folder per variant inside it).
   public init(recipe: Recipe) {
     let name = URL(fileURLWithPath: recipe.file).deletingPathExtension().lastPathComponent
     self.recipeDirectory = recipe.directory
-    self.folder = RecipePath.resolve("references/" + name, relativeTo: recipe.directory)
+    let variant = recipe.variant.map { "/" + $0.fileName } ?? ""
+    self.folder = RecipePath.resolve("references/" + name + variant, relativeTo: recipe.directory)
   }
 
   public var manifestPath: String { folder + "/" + Self.manifestName }

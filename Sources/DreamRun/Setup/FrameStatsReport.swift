@@ -115,11 +115,12 @@ public struct FrameStatsReport {
 extension Commands {
   /// The recipe's context with every frame planned (of `--frames N`'s), for the commands that read
   /// back what runs recorded; nil when the plan has more than ``maximumListedNodes`` nodes.
-  static func plannedContext(_ recipe: Recipe, options: RunOptions, store: ModelStore) throws(RunError)
-    -> RecipeContext?
-  {
+  static func plannedContext(
+    _ recipe: Recipe, options: RunOptions, store: ModelStore, sameModelAs sibling: RecipeContext? = nil
+  ) throws(RunError) -> RecipeContext? {
     var context = try RecipeContext(
-      recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
+      recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store,
+      sameModelAs: sibling)
     guard context.plannedSize.nodes <= maximumListedNodes else { return nil }
     context.planFrames()
     return context

@@ -133,6 +133,8 @@ public enum RecipeFile {
   static func collisions(_ variants: [Recipe]) -> [Diagnostic] {
     var owner: [String: SweepVariant] = [:]
     var result: [Diagnostic] = []
+    // One error per step: its first collision says what to do.
+    var reported = Set<SourceLocation>()
     for recipe in variants {
       guard let variant = recipe.variant, let sweep = recipe.sweep else { continue }
       var outputs: [(path: String, written: String, stage: String, location: SourceLocation)] = []
@@ -146,6 +148,7 @@ public enum RecipeFile {
       }
       for output in outputs {
         if let other = owner[output.path] {
+          guard reported.insert(output.location).inserted else { continue }
           let differing = sweep.axes.indices.filter { other.values[$0].text != variant.values[$0].text }
           let keys = differing.map { "{\(sweep.axes[$0].key)}" }.joined(separator: " and ")
           result.append(
