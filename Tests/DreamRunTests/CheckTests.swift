@@ -179,6 +179,13 @@ final class CheckTests: XCTestCase {
 
 /// The HTML report in a real headless browser (Debian's chromium): every image it links shows.
 final class CheckReportBrowserTests: XCTestCase {
+  /// Debian's chromium (or another Chrome), when installed.
+  static var browser: String? {
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
+      FileManager.default.isExecutableFile(atPath: $0)
+    }
+  }
+
   /// The page's DOM after its scripts ran, from headless chromium (its profile kept in `profile`).
   static func dumpDOM(_ browser: String, _ page: URL, profile: URL) throws -> String {
     let process = Process()
@@ -198,9 +205,7 @@ final class CheckReportBrowserTests: XCTestCase {
   }
 
   func testEveryImageOfAMismatchReportShowsInChromium() throws {
-    let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
-      FileManager.default.isExecutableFile(atPath: $0)
-    }
+    let browser = CheckReportBrowserTests.browser
     guard let browser else {
       throw XCTSkip("no chromium found (apt-get install chromium); .ci/run installs it")
     }
@@ -256,9 +261,7 @@ final class CheckReportBrowserTests: XCTestCase {
   /// The statistics chart (SVG) draws in chromium: the screenshot is not blank and shows the four
   /// coloured lines.
   func testStatisticsChartDrawsInChromium() throws {
-    let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
-      FileManager.default.isExecutableFile(atPath: $0)
-    }
+    let browser = CheckReportBrowserTests.browser
     guard let browser else {
       throw XCTSkip("no chromium found (apt-get install chromium); .ci/run installs it")
     }
@@ -295,9 +298,7 @@ final class CheckReportBrowserTests: XCTestCase {
   /// `dream-run sheet`: a PNG grid of the rendered frames and an HTML page whose every image shows
   /// in chromium, with each frame's dream settings in its caption.
   func testContactSheetPNGAndPageInChromium() throws {
-    let browser = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first {
-      FileManager.default.isExecutableFile(atPath: $0)
-    }
+    let browser = CheckReportBrowserTests.browser
     let model = try TestSupport.googlenet()
     let folder = try TestSupport.temporaryFolder("sheet")
     defer { try? FileManager.default.removeItem(at: folder) }

@@ -94,7 +94,7 @@ final class ResourceBoundTests: XCTestCase {
     XCTAssertEqual(
       whole.stdout,
       "1000000 frames, 3999999 nodes: too many to list (more than 100000 nodes); add --frames N to list "
-        + "frames 0...N-1\n")
+        + "frames 0...N-1\nunits: 1 independent unit (each frame starts from the one before)\n")
     let three = try TestSupport.run(["plan", "recipe.yaml", "--model", model, "--frames", "3"], in: folder)
     XCTAssertEqual(three.status, 0, three.stderr)
     XCTAssertTrue(three.stdout.contains("\n3 frames, 10 nodes; 0 of 3 files up to date; "), three.stdout)
@@ -118,7 +118,10 @@ final class ResourceBoundTests: XCTestCase {
     let plan = try TestSupport.run(["plan", "recipe.yaml", "--model", model, "--threads", "1"], in: folder)
     XCTAssertEqual(plan.status, 0, plan.stderr)
     XCTAssertTrue(plan.stdout.contains("; peak memory about "), plan.stdout)
-    XCTAssertTrue(plan.stdout.hasSuffix(" MB with 1 thread(s)\n"), plan.stdout)
+    XCTAssertTrue(
+      plan.stdout.hasSuffix(
+        " MB with 1 thread(s)\nunits: 1 independent unit (each frame starts from the one before)\n"),
+      plan.stdout)
     let allowed = try TestSupport.run(
       ["recipe.yaml", "--model", model, "--max-memory", "4G", "--quiet"], in: folder)
     XCTAssertEqual(allowed.status, 0, allowed.stderr)

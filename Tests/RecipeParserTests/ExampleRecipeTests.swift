@@ -34,7 +34,8 @@ final class ExampleRecipeTests: XCTestCase {
     XCTAssertEqual(
       names,
       [
-        "guided.yaml", "keyframed-zoom.yaml", "lapnorm.yaml", "layer-sweep.yaml", "original-colors.yaml",
+        "guided.yaml", "keyframed-zoom.yaml", "lapnorm.yaml", "layer-grid.yaml", "layer-sweep.yaml",
+        "original-colors.yaml",
         "seed-exact.yaml", "single-photo.yaml", "spiral.yaml", "video-dream.yaml", "zoom50.yaml",
       ])
     for name in names {

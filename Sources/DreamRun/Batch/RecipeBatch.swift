@@ -22,6 +22,13 @@ public struct RecipeBatch: Sendable {
     /// Frames the run covers (all, or `--frames N`).
     public let frames: Int
 
+    public init(firstUnit: Int, count: Int, perFrame: Bool, frames: Int) {
+      self.firstUnit = firstUnit
+      self.count = count
+      self.perFrame = perFrame
+      self.frames = frames
+    }
+
     /// Whether `shard` has anything of this variant to render.
     public func touches(_ shard: Shard?) -> Bool {
       guard let shard else { return true }
