@@ -6,7 +6,7 @@ import XCTest
 /// Sweeps and shards: n processes sharing a folder render exactly what one process renders.
 final class ShardTests: XCTestCase {
   /// Six frames per variant, each its own unit (`feedback: false`): 12 units and two videos.
-  private let perFrame = """
+  static let perFrame = """
     model: inception5h
     seed: 5
     frames: 6
@@ -30,7 +30,7 @@ final class ShardTests: XCTestCase {
     """
 
   /// Three zoom chains (one unit each: frame i needs frame i - 1).
-  private let chains = """
+  static let chains = """
     model: inception5h
     seed: 2
     frames: 3
@@ -47,12 +47,12 @@ final class ShardTests: XCTestCase {
     """
 
   private func writeRecipes(in folder: URL) throws {
-    try TestSupport.writeRecipe(perFrame, named: "frames.yaml", in: folder)
-    try TestSupport.writeRecipe(chains, named: "chains.yaml", in: folder)
+    try TestSupport.writeRecipe(Self.perFrame, named: "frames.yaml", in: folder)
+    try TestSupport.writeRecipe(Self.chains, named: "chains.yaml", in: folder)
   }
 
   /// What the recipes wrote (frames, videos), by path.
-  private func outputs(_ folder: URL) throws -> [String: Data] {
+  static func outputs(_ folder: URL) throws -> [String: Data] {
     try TestSupport.files(in: folder).filter { $0.key.hasPrefix("frames/") || $0.key.hasPrefix("chains/") }
   }
 
@@ -74,7 +74,7 @@ final class ShardTests: XCTestCase {
       let run = try TestSupport.run([recipe, "--model", model], in: alone)
       XCTAssertEqual(run.status, 0, run.stderr)
     }
-    let expected = try outputs(alone)
+    let expected = try Self.outputs(alone)
     XCTAssertEqual(expected.count, 12 + 2 + 9)
 
     let logs = try TestSupport.temporaryFolder("logs")
@@ -117,7 +117,7 @@ final class ShardTests: XCTestCase {
       XCTAssertTrue(Set(written[0]).isDisjoint(with: written[2]), "\(written)")
       XCTAssertTrue(Set(written[0] + written[2]).isDisjoint(with: written[3]), "\(written)")
     }
-    let got = try outputs(sharded)
+    let got = try Self.outputs(sharded)
     XCTAssertEqual(got.keys.sorted(), expected.keys.sorted())
     for (path, bytes) in expected { XCTAssertEqual(got[path], bytes, "\(path) differs") }
 
@@ -231,7 +231,7 @@ final class ShardTests: XCTestCase {
     }
     let values = "[" + (1...17).map(String.init).joined(separator: ", ") + "]"
     try TestSupport.writeRecipe(
-      perFrame.replacingOccurrences(
+      Self.perFrame.replacingOccurrences(
         of: "  step: [1.0, 2.0]\n", with: "  step: \(values)\n  seed: \(values)\n"
       )
       .replacingOccurrences(of: "{step}", with: "{step}-{seed}"),
