@@ -84,6 +84,10 @@ let package = Package(
     .testTarget(name: "ModelStoreTests", dependencies: ["ModelStore", "DreamTestSupport"]),
     .testTarget(
       name: "DreamRunTests",
-      dependencies: ["DreamRun", "DreamEngine", "RecipeParser", "DreamVocabulary", "DreamTestSupport"]),
+      dependencies: [
+        "DreamRun", "DreamEngine", "RecipeParser", "DreamVocabulary", "DreamTestSupport",
+        // Reads deploy/kubernetes's manifests.
+        .product(name: "Yams", package: "Yams"),
+      ]),
   ]
 )
