@@ -64,7 +64,7 @@ struct DangerousValues {
     "blur", "quantize-octaves", "preset", "octaves", "octave-scale", "jitter", "save", "path", "quality",
     "video", "fps", "from", "blend", "tolerance", "max", "mean", "psnr", "weight", "<<", "thread", "frame",
     "transform", "rotate", "translate", "edge", "match-colors", "reference", "strength", "colors", "guide",
-    "normalize", "lap-levels", "tv",
+    "normalize", "lap-levels", "tv", "sweep", "max-variants", "input",
     "Steps", "", "\"\"", "? [a, b]", "*alias", "&a key", "!!str key", "x\u{1B}[2Jy", "key with spaces",
   ]
 
@@ -104,6 +104,14 @@ struct DangerousValues {
       "[2, 2]", "[1]", "[a, b]", "[1.5, 2]", "[-1, 5]",
     ],
     "threads": ["0", "1", "1024", "1025", "-1", "2147483648"],
+    "sweep": [
+      "{layer: [0, 1, 2]}", "{step: [1, 2], iterations: [1, 2]}", "{layer: []}", "{layer: 3}", "{}", "[1, 2]",
+      "{input: [input.png, input.png]}", "{input: [../../x.png, /etc/passwd]}", "{seed: [0, -1]}",
+      "{stepp: [1]}", "{step: [1, 1]}",
+      "{iterations: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]}",
+      "{channels: [[0], [511], [-1]]}", "{layer: [{0: 0, 1: 7}, 3]}",
+    ],
+    "max-variants": ["0", "1", "256", "10000", "10001", "-1", "many"],
     "frame0": ["input", "render", "both", "''"],
     "feedback": ["true", "false", "maybe", "1", "{blend: 0.5}", "{blend: 2}", "{blend: {0: 0, 1: 1}}", "{}"],
     "iterations": ["0", "-1", "1000000000", "2147483647", "2147483648", "{0: 0, 1: 1000000}"],

@@ -50,7 +50,7 @@ final class SlurmTests: XCTestCase {
       $0.hasSuffix(".log")
     }
     XCTAssertEqual(
-      logs.sorted(),
+      Set(logs),
       [
         "dream-run-\(array)_0.log", "dream-run-\(array)_1.log", "dream-run-\(array)_2.log",
         "dream-run-\(final)-final.log",

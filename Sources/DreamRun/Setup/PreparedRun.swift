@@ -10,15 +10,16 @@ public final class LoadedModels {
 
   public init() {}
 
-  /// The model `reference` names, resolved through `store` and loaded (once per file).
+  /// The model `reference` names, resolved through `store` (its file hashed) and loaded, once per
+  /// reference.
   func load(_ reference: (text: String, location: SourceLocation?), store: ModelStore) throws(RunError) -> (
     ResolvedModel, Model
   ) {
+    if let known = loaded[reference.text] { return known }
     let resolved = try RecipeContext.resolve(reference, store: store)
-    if let known = loaded[resolved.fileURL.path] { return known }
     do {
       let model = try Model(contentsOf: resolved.fileURL, dreamLayers: resolved.entry?.dreamLayers)
-      loaded[resolved.fileURL.path] = (resolved, model)
+      loaded[reference.text] = (resolved, model)
       return (resolved, model)
     } catch {
       throw .runtime(error.description)
