@@ -65,3 +65,46 @@ void dr_blur_row_taps4(float *restrict d, const float *a, const float *b, float 
            w3 * (a[i + 9] + b[i - 9]);
   }
 }
+
+/* Winograd F(2x2, 3x3) transforms (DreamEngine/Kernels/Winograd.swift); no fused multiply-adds
+   (the pragma above), so every clone computes the same bits. */
+
+DR_MULTIVERSION
+void dr_winograd_input(const float *restrict p, float *restrict v, long vstride, long c) {
+  for (long i = 0; i < c; i++) {
+    float d[16];
+    for (int k = 0; k < 16; k++) d[k] = p[k * c + i];
+    float t[16];
+    /* t = B^T d: rows. */
+    for (int j = 0; j < 4; j++) {
+      t[0 * 4 + j] = d[0 * 4 + j] - d[2 * 4 + j];
+      t[1 * 4 + j] = d[1 * 4 + j] + d[2 * 4 + j];
+      t[2 * 4 + j] = d[2 * 4 + j] - d[1 * 4 + j];
+      t[3 * 4 + j] = d[1 * 4 + j] - d[3 * 4 + j];
+    }
+    /* v = t B: columns. */
+    for (int r = 0; r < 4; r++) {
+      v[(r * 4 + 0) * vstride + i] = t[r * 4 + 0] - t[r * 4 + 2];
+      v[(r * 4 + 1) * vstride + i] = t[r * 4 + 1] + t[r * 4 + 2];
+      v[(r * 4 + 2) * vstride + i] = t[r * 4 + 2] - t[r * 4 + 1];
+      v[(r * 4 + 3) * vstride + i] = t[r * 4 + 1] - t[r * 4 + 3];
+    }
+  }
+}
+
+DR_MULTIVERSION
+void dr_winograd_output(const float *restrict m, long mstride, float *restrict out, long c) {
+  for (long i = 0; i < c; i++) {
+    float s[8];
+    for (int j = 0; j < 4; j++) {
+      const float m0 = m[(0 * 4 + j) * mstride + i], m1 = m[(1 * 4 + j) * mstride + i];
+      const float m2 = m[(2 * 4 + j) * mstride + i], m3 = m[(3 * 4 + j) * mstride + i];
+      s[0 * 4 + j] = m0 + m1 + m2;
+      s[1 * 4 + j] = m1 - m2 - m3;
+    }
+    for (int r = 0; r < 2; r++) {
+      out[(r * 2 + 0) * c + i] = s[r * 4 + 0] + s[r * 4 + 1] + s[r * 4 + 2];
+      out[(r * 2 + 1) * c + i] = s[r * 4 + 1] - s[r * 4 + 2] - s[r * 4 + 3];
+    }
+  }
+}

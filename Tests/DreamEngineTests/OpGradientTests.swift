@@ -89,6 +89,8 @@ final class OpGradientTests: XCTestCase {
       (3, 3, 1, 1, .same, 5, 7), (3, 3, 2, 2, .valid, 4, 6), (7, 7, 2, 2, .same, 3, 8),
       (1, 1, 1, 1, .same, 16, 8), (1, 7, 1, 1, .same, 6, 5), (7, 1, 1, 1, .same, 6, 5),
       (5, 5, 1, 1, .same, 2, 3), (2, 2, 3, 2, .valid, 3, 2),
+      // Winograd F(2x2, 3x3): VALID (gradient padded by 2), and more channels than outputs.
+      (3, 3, 1, 1, .valid, 9, 4),
     ]
     for (kh, kw, sh, sw, padding, cin, cout) in cases {
       let conv = Conv2D(

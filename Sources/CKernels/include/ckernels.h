@@ -27,3 +27,11 @@ void dr_blur_tap1(float *restrict d, const float *a, const float *b, float w, lo
    + w2*(a[i+6]+b[i-6]) + w3*(a[i+9]+b[i-9]). */
 void dr_blur_row_taps4(float *restrict d, const float *a, const float *b, float w0, float w1,
                        float w2, float w3, long n);
+
+/* Winograd F(2x2, 3x3), one tile, for each of `c` channels: `p` holds the tile's 4x4 input
+   pixels (row-major, `c` floats each); v[xi * vstride + ch] = (B^T d B)[xi] for xi = 0...15. */
+void dr_winograd_input(const float *restrict p, float *restrict v, long vstride, long c);
+
+/* The inverse: from m[xi * mstride + ch] (xi = 0...15), the tile's 2x2 outputs
+   out[(r * 2 + s) * c + ch] = (A^T m A)[r][s]. */
+void dr_winograd_output(const float *restrict m, long mstride, float *restrict out, long c);

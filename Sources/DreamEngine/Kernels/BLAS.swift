@@ -36,6 +36,28 @@ func sgemm(
   }
 }
 
+/// `count` independent products `C[g] = A[g] * B[g]` (row-major, no transposes, packed: A[g] is
+/// `m x k` at `a + g * strideA`, and so on), run concurrently as single-threaded OpenBLAS calls
+/// on fixed blocks of `gemmRowBlock` rows, so the result does not depend on the thread count.
+func sgemmBatch(
+  count: Int, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, strideA: Int, b: UnsafePointer<Float>,
+  strideB: Int, c: UnsafeMutablePointer<Float>, strideC: Int
+) {
+  guard count > 0, m > 0, n > 0 else { return }
+  let blocks = (m + gemmRowBlock - 1) / gemmRowBlock
+  parallelChunks(count * blocks) { range in
+    for item in range {
+      let g = item / blocks
+      let first = (item % blocks) * gemmRowBlock
+      let rows = min(gemmRowBlock, m - first)
+      cblas_sgemm(
+        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(n), Int32(k), 1,
+        a + g * strideA + first * k, Int32(k), b + g * strideB, Int32(n), 0, c + g * strideC + first * n,
+        Int32(n))
+    }
+  }
+}
+
 /// Rows of C per single-threaded OpenBLAS call (see `sgemm`). Part of the engine's arithmetic:
 /// changing it changes the last bits of results (bump `EngineVersion`).
 let gemmRowBlock = 1024

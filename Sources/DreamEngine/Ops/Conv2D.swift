@@ -2,7 +2,8 @@
 ///
 /// Shapes: `x` is `h x w x cin`; `weights` is `kh x kw x cin x cout`; `bias` is `[cout]`;
 /// the output is `outH x outW x cout` with TensorFlow's padding rule (`WindowGeometry`).
-/// The fast path is im2col + sgemm; `naiveForward`/`naiveBackward` are the plain-loop references.
+/// The fast paths are Winograd F(2x2, 3x3) for 3x3 stride-1 kernels and im2col + sgemm for the
+/// rest; `naiveForward`/`naiveBackward` are the plain-loop references.
 public struct Conv2D: Sendable {
   public let kernelH: Int, kernelW: Int, inChannels: Int, outChannels: Int
   public let strideH: Int, strideW: Int
@@ -10,6 +11,9 @@ public struct Conv2D: Sendable {
   public let weights: FloatBuffer
   public var bias: FloatBuffer?
   public var relu: Bool
+  /// The weights transformed for Winograd F(2x2, 3x3), for 3x3 stride-1 kernels (computed once,
+  /// when the op is made); nil: im2col + sgemm.
+  let winograd: WinogradWeights?
 
   public init(
     kernelH: Int, kernelW: Int, inChannels: Int, outChannels: Int, strideH: Int, strideW: Int,
@@ -29,6 +33,9 @@ public struct Conv2D: Sendable {
     self.weights = weights
     self.bias = bias
     self.relu = relu
+    self.winograd =
+      kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1
+      ? WinogradWeights(weights: weights, cin: inChannels, cout: outChannels) : nil
   }
 
   func geometry(_ input: TensorShape) -> WindowGeometry {
@@ -49,8 +56,15 @@ public struct Conv2D: Sendable {
     let y = Tensor(
       shape: TensorShape(height: g.outH, width: g.outW, channels: outChannels),
       storage: FloatBuffer(uninitialized: g.outH * g.outW * outChannels))
-    convForwardGEMM(
-      x: x.storage.base, geometry: g, weights: weights.base, cout: outChannels, y: y.storage.base)
+    if let winograd {
+      winogradConv3x3(
+        x: x.storage.base, inH: x.shape.height, inW: x.shape.width, cin: inChannels, padTop: g.padTop,
+        padLeft: g.padLeft, y: y.storage.base, outH: g.outH, outW: g.outW, cout: outChannels,
+        u: winograd.forward.base)
+    } else {
+      convForwardGEMM(
+        x: x.storage.base, geometry: g, weights: weights.base, cout: outChannels, y: y.storage.base)
+    }
     applyBiasRelu(y.storage, channels: outChannels, bias: bias, relu: relu)
     return y
   }
@@ -61,6 +75,14 @@ public struct Conv2D: Sendable {
     let g = geometry(inputShape)
     if relu { maskByPositive(dy.storage, y.storage) }
     let dx = Tensor(shape: inputShape, storage: FloatBuffer(uninitialized: inputShape.count))
+    if let winograd {
+      // A 3x3 correlation of dy with the flipped, transposed weights, padded by 2 - pad.
+      winogradConv3x3(
+        x: dy.storage.base, inH: g.outH, inW: g.outW, cin: outChannels, padTop: 2 - g.padTop,
+        padLeft: 2 - g.padLeft, y: dx.storage.base, outH: inputShape.height, outW: inputShape.width,
+        cout: inChannels, u: winograd.backward.base)
+      return dx
+    }
     convBackwardInputGEMM(
       dy: dy.storage.base, geometry: g, weights: weights.base, cout: outChannels,
       dx: dx.storage.base)
