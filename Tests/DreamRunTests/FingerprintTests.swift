@@ -7,10 +7,13 @@ import XCTest
 
 /// Fingerprints change exactly downstream of a change; seeds differ per frame and repeat per run.
 final class FingerprintTests: XCTestCase {
-  private func plan(_ text: String) throws -> ExecutionPlan {
+  private func parse(_ text: String) throws -> Recipe {
     let files = InMemoryFileSystem(textFiles: ["/r/input.png": "x"])
-    let recipe = try RecipeFile.parse(text: text, file: "/r/recipe.yaml", fileSystem: files).get()
-    return ExecutionPlan(recipe: recipe)
+    return try RecipeFile.parse(text: text, file: "/r/recipe.yaml", fileSystem: files).get()
+  }
+
+  private func plan(_ text: String) throws -> ExecutionPlan {
+    ExecutionPlan(recipe: try parse(text))
   }
 
   private let inputs = FingerprintInputs(modelSHA256: "m", inputSHA256: "i")
@@ -18,12 +21,13 @@ final class FingerprintTests: XCTestCase {
   /// `layer: 3` enters as the node name it resolves to: a model whose dream-layer list puts
   /// another layer at index 3 re-renders, a list that only differs elsewhere does not.
   func testLayerIndicesEnterAsTheirResolvedNames() throws {
-    let p = try plan(
+    let recipe = try parse(
       TestSupport.tinyRecipe(frames: 2).replacingOccurrences(
         of: "layer: inception_3a/output", with: "layer: 3"))
+    let p = ExecutionPlan(recipe: recipe)
     func fingerprints(_ layers: [String]) -> [String] {
       var withLayers = inputs
-      withLayers.dreamLayers = layers
+      withLayers.layers = LayerBinding(recipe, layers: layers)
       return Fingerprints.compute(p, inputs: withLayers)
     }
     let a = fingerprints(["c0", "c1", "c2", "mixed3a", "mixed3b"])

@@ -311,7 +311,7 @@ public struct RecipeCheck {
       context.plan,
       inputs: FingerprintInputs(
         engineVersion: "any", modelSHA256: "any", inputSHA256: context.inputSHA256,
-        dreamLayers: context.dreamLayers, imageSHA256: context.referencedImageSHA256))
+        layers: context.layers, imageSHA256: context.referencedImageSHA256))
     var outputs: [CheckedOutput] = []
     for node in context.plan.nodes {
       guard case .save(let path, _, _) = node.operation, let frame = node.frame, wanted.contains(frame),

@@ -24,9 +24,8 @@ enum Checkpoint {
   }
 
   /// The fingerprints of the checkpoints present in `folder`.
-  static func available(in folder: String) -> Set<String> {
-    guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return [] }
-    return Set(names.filter(isCheckpointName).map { String($0.dropLast(4)) })
+  static func available(in folder: String, files: any OutputFiles) -> Set<String> {
+    Set(files.names(in: folder).filter(isCheckpointName).map { String($0.dropLast(4)) })
   }
 
   /// `<64 lowercase hex digits>.f32`.
@@ -52,7 +51,9 @@ enum Checkpoint {
     }
   }
 
-  static func write(_ image: RGBImage, folder: String, fingerprint: String) throws(RunError) {
+  static func write(_ image: RGBImage, folder: String, fingerprint: String, files: any OutputFiles)
+    throws(RunError)
+  {
     precondition(fingerprint.utf8.count == 64, "Checkpoint: fingerprint \(fingerprint)")
     var bytes = magic + Array(fingerprint.utf8)
     bytes.reserveCapacity(headerSize + image.pixels.count * 4 + 32)
@@ -60,12 +61,12 @@ enum Checkpoint {
     appendUInt32(UInt32(image.height), to: &bytes)
     for value in image.pixels { appendUInt32(value.bitPattern, to: &bytes) }
     bytes += SHA256Bytes.digest(bytes)
-    try AtomicFile.write(bytes, to: path(folder: folder, fingerprint: fingerprint))
+    try files.writeAtomically(bytes, to: path(folder: folder, fingerprint: fingerprint))
   }
 
   /// The image stored for `fingerprint`, or nil when there is none or it is damaged.
-  static func read(folder: String, fingerprint: String) -> RGBImage? {
-    guard let data = FileManager.default.contents(atPath: path(folder: folder, fingerprint: fingerprint)),
+  static func read(folder: String, fingerprint: String, files: any OutputFiles) -> RGBImage? {
+    guard let data = files.contents(of: path(folder: folder, fingerprint: fingerprint)),
       data.count >= headerSize + 32
     else { return nil }
     let bytes = [UInt8](data)
@@ -83,9 +84,9 @@ enum Checkpoint {
   }
 
   /// Removes every checkpoint in `folder` except `keep`.
-  static func prune(folder: String, keep: Set<String>) {
-    for fingerprint in available(in: folder) where !keep.contains(fingerprint) {
-      try? FileManager.default.removeItem(atPath: path(folder: folder, fingerprint: fingerprint))
+  static func prune(folder: String, keep: Set<String>, files: any OutputFiles) {
+    for fingerprint in available(in: folder, files: files) where !keep.contains(fingerprint) {
+      files.remove(path(folder: folder, fingerprint: fingerprint))
     }
   }
 

@@ -9,7 +9,7 @@ enum EngineMapping {
   /// With a guide, `guide(image, layer, channels)` gives each term's guide features (nil: the
   /// objective without them, for checks that need only the network's shape).
   static func objective(
-    for dream: ResolvedDream, layers: [String],
+    for dream: ResolvedDream, layers: LayerBinding,
     guide: (ImageReference, String, [Int]?) throws -> GuideFeatures?
   ) throws -> Objective {
     let reduction: Objective.Reduction
@@ -19,7 +19,7 @@ enum EngineMapping {
     }
     var terms: [Objective.Term] = []
     for term in dream.terms {
-      guard let name = term.layer.resolved(in: layers) else {
+      guard let name = layers.name(of: term.layer) else {
         // validateLayers ran before the plan was executed, so this is a bug.
         preconditionFailure("layer \(term.layer) was not validated against the model")
       }

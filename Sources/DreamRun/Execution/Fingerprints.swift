@@ -17,21 +17,21 @@ public struct FingerprintInputs: Sendable, Equatable {
   public var modelSHA256: String
   /// sha256 (hex) of the input image file's bytes.
   public var inputSHA256: String
-  /// The model's dream-layer names (index = position), which turn `layer: 3` into a node name;
-  /// nil when the model is not available (layers then enter as written).
-  public var dreamLayers: [String]?
+  /// The recipe's layers bound to the model's dream layers, which turn `layer: 3` into a node
+  /// name; nil when the model is not available (layers then enter as written).
+  public var layers: LayerBinding?
   /// sha256 (hex) of every other image the recipe reads (guides, colour references), by resolved
   /// path.
   public var imageSHA256: [String: String]
 
   public init(
     engineVersion: String = EngineVersion.current, modelSHA256: String, inputSHA256: String,
-    dreamLayers: [String]? = nil, imageSHA256: [String: String] = [:]
+    layers: LayerBinding? = nil, imageSHA256: [String: String] = [:]
   ) {
     self.engineVersion = engineVersion
     self.modelSHA256 = modelSHA256
     self.inputSHA256 = inputSHA256
-    self.dreamLayers = dreamLayers
+    self.layers = layers
     self.imageSHA256 = imageSHA256
   }
 }
@@ -70,7 +70,7 @@ public enum Fingerprints {
         // The node names the layer references resolve to: if the model's dream-layer list
         // changes, `layer: 3` may mean another layer, and the dream must be rendered again.
         let names = dream.terms.map { term in
-          inputs.dreamLayers.flatMap { term.layer.resolved(in: $0) } ?? "\(term.layer)"
+          inputs.layers?.name(of: term.layer) ?? "\(term.layer)"
         }
         fields.append("layers=" + names.joined(separator: ","))
       }

@@ -10,6 +10,10 @@ public protocol OutputFiles: Sendable {
   /// Writes `bytes` so that `path` holds either its old content or all of `bytes`
   /// (a one-line ``RunError/runtime(_:)`` naming the file when it fails).
   func writeAtomically(_ bytes: [UInt8], to path: String) throws(RunError)
+  /// The names of the entries of `folder` (none when it cannot be read).
+  func names(in folder: String) -> [String]
+  /// Removes the file at `path`, if there is one.
+  func remove(_ path: String)
 }
 
 /// The real disk: ``AtomicFile`` (temporary file, fsync, rename).
@@ -21,6 +25,12 @@ public struct DiskOutputFiles: OutputFiles {
   public func writeAtomically(_ bytes: [UInt8], to path: String) throws(RunError) {
     try AtomicFile.write(bytes, to: path)
   }
+
+  public func names(in folder: String) -> [String] {
+    (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+  }
+
+  public func remove(_ path: String) { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// A run's output files and their record: whether a file is up to date (read and hashed once), and

@@ -42,8 +42,8 @@ public final class PreparedRun {
 
   public private(set) var context: RecipeContext
   public let model: Model
-  /// The model's dream-layer names (index = position).
-  public let layerNames: [String]
+  /// The recipe's layers bound to the model's dream layers (validated).
+  public let layers: LayerBinding
   /// The recipe's work units; with `--shard`, which frames this run renders.
   public let units: RecipeBatch.VariantUnits
   /// The input image's size as its header declares it.
@@ -86,11 +86,10 @@ public final class PreparedRun {
     let reference = RecipeContext.modelReference(recipe: recipe, options: options)
     let (resolved, model) = try models.load(reference, store: store)
     let layerNames = model.dreamLayers.map(\.name)
-    let layerProblems = validateLayers(recipe, layers: layerNames)
-    guard layerProblems.isEmpty else {
+    if case .failure(let problems) = LayerBinding.bind(recipe, to: layerNames) {
       // The model's fault rather than the recipe's: say what stops its layers.
       if let reason = model.noDreamLayersReason { throw .runtime(reason.description) }
-      throw .recipe(DiagnosticList(layerProblems))
+      throw .recipe(problems)
     }
     let context = try RecipeContext(
       recipe: recipe, options: options, resolvedModel: resolved, dreamLayers: layerNames,
@@ -99,7 +98,7 @@ public final class PreparedRun {
     let inputSize = try inspectInput(context, depth: .header)  // a video's from its probe
     let referencedSizes = try inspectReferencedImages(context, purpose: purpose)
     let run = PreparedRun(
-      context: context, model: model, layerNames: layerNames, inputSize: inputSize,
+      context: context, model: model, inputSize: inputSize,
       units: units ?? RecipeBatch(variants: [recipe]).units(frameLimit: options.frameLimit)[0])
     run.referencedSizes = referencedSizes
     run.memory.modelBytes = resolved.fileURL.fileSize
@@ -165,13 +164,16 @@ public final class PreparedRun {
   }
 
   init(
-    context: RecipeContext, model: Model, layerNames: [String], inputSize: ImageSize,
+    context: RecipeContext, model: Model, inputSize: ImageSize,
     units: RecipeBatch.VariantUnits
   ) {
     self.units = units
     self.context = context
     self.model = model
-    self.layerNames = layerNames
+    guard let layers = context.layers else {
+      preconditionFailure("a prepared run's context knows the model's layers")
+    }
+    self.layers = layers
     self.inputSize = inputSize
     self.frameSize = context.recipe.size?.value ?? inputSize
     self.networks = NetworkCache(model: model)
@@ -299,7 +301,7 @@ public final class PreparedRun {
       }
       guard case .dream(let dream) = occurrence.operation, let guide = dream.guide else { continue }
       for term in dream.terms {
-        guard let name = term.layer.resolved(in: layerNames) else { continue }
+        guard let name = layers.name(of: term.layer) else { continue }
         do {
           _ = try guideFeatures(guide, layer: name, channels: term.channels)
         } catch let error as RunError {
@@ -400,7 +402,7 @@ public final class PreparedRun {
       case .dream(let dream):
         do {
           // The network's shape does not depend on the guide's features (computed before a run).
-          let objective = try EngineMapping.objective(for: dream, layers: layerNames) { _, _, _ in nil }
+          let objective = try EngineMapping.objective(for: dream, layers: layers) { _, _, _ in nil }
           let network = try networks.network(for: objective)
           if let guide = dream.guide, let problem = guideProblem(guide, minimum: network.minimumInputSize) {
             report(occurrence, "dream", problem)

@@ -26,6 +26,9 @@ public struct RecipeContext: Sendable {
   public let referencedImageSHA256: [String: String]
   /// The model's dream-layer names, when known (they resolve `layer: 3` in fingerprints).
   public let dreamLayers: [String]?
+  /// The recipe's layer references bound to ``dreamLayers``, when known: the one place a
+  /// reference becomes a node name (fingerprints, the engine mapping and guides read it).
+  public let layers: LayerBinding?
   /// One fingerprint per plan node.
   public private(set) var fingerprints: [String]
   /// Where this recipe's run state lives.
@@ -82,6 +85,7 @@ public struct RecipeContext: Sendable {
       }
     }
     self.dreamLayers = layers
+    self.layers = layers.map { LayerBinding(recipe, layers: $0) }
     let inputPath = recipe.load.value.resolvedPath
     if recipe.load.value.video != nil {
       // A video is decoded frame by frame by ffmpeg; only its hash is needed here.
@@ -141,7 +145,7 @@ public struct RecipeContext: Sendable {
 
   var fingerprintInputs: FingerprintInputs {
     FingerprintInputs(
-      modelSHA256: modelSHA256, inputSHA256: inputSHA256, dreamLayers: dreamLayers,
+      modelSHA256: modelSHA256, inputSHA256: inputSHA256, layers: layers,
       imageSHA256: referencedImageSHA256)
   }
 

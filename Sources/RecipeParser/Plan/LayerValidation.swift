@@ -67,3 +67,39 @@ extension LayerReference {
     }
   }
 }
+
+/// The layers a recipe names, bound once to one model's dream layers: every reference (each
+/// keyframe of a keyframed layer, each entry of a layer list) resolved to the node name it stands
+/// for. Validation makes it, and fingerprints, the engine mapping and the guides all read it, so a
+/// reference is resolved in one place.
+public struct LayerBinding: Sendable, Equatable {
+  /// The model's dream layers, in order (what `layer: 3` indexes).
+  public let layers: [String]
+  private let names: [LayerReference: String]
+
+  /// Binds every reference of `recipe` that resolves in `layers` (see ``bind(_:to:)`` for one that
+  /// must bind completely).
+  public init(_ recipe: Recipe, layers: [String]) {
+    self.layers = layers
+    var names: [LayerReference: String] = [:]
+    for (_, dream) in recipe.dreamSteps {
+      for term in dream.terms {
+        for keyframe in term.layer.keyframes where names[keyframe.value] == nil {
+          names[keyframe.value] = keyframe.value.resolved(in: layers)
+        }
+      }
+    }
+    self.names = names
+  }
+
+  /// The binding, or every layer problem of `recipe` (as ``validateLayers(_:layers:)`` reports).
+  public static func bind(_ recipe: Recipe, to layers: [String]) -> Result<LayerBinding, DiagnosticList> {
+    let problems = validateLayers(recipe, layers: layers)
+    guard problems.isEmpty else { return .failure(DiagnosticList(problems)) }
+    return .success(LayerBinding(recipe, layers: layers))
+  }
+
+  /// The node name `reference` is bound to; nil when it does not resolve (or the recipe does not
+  /// name it).
+  public func name(of reference: LayerReference) -> String? { names[reference] }
+}
