@@ -68,7 +68,7 @@ let package = Package(
     .executableTarget(
       name: "dream-bench",
       dependencies: [
-        "DreamEngine",
+        "DreamEngine", "DreamVocabulary",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Fuzz harness for the dream-run command line; depends on no other target (docs/fuzzing.md).

@@ -37,8 +37,14 @@ struct DreamBench: ParsableCommand {
   @Flag(help: "Only the seed zoom frame (skip the network table).")
   var frameOnly = false
 
+  @Flag(
+    help: ArgumentHelp(
+      "Only the 3840x2160 frame's peak RSS (what the full run measures in a child).", visibility: .hidden))
+  var largeFrameOnly = false
+
   func run() throws {
     if let threads { EngineThreads.set(threads) }
+    if largeFrameOnly { return try largeFrame() }
     print("threads: \(EngineThreads.count)")
     let (sgemm, sgemmCPU) = measureSgemmGFLOPS(m: 2048, n: 2048, k: 2048, repeats: 4)
     print(
