@@ -368,14 +368,19 @@ struct StatsCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Only frames 0...N-1.")
   var frames: Int?
 
+  @Option(parsing: .unconditional, help: "For a sweep: the statistics of variant N (1-based; default 1).")
+  var variant: Int?
+
   func validate() throws {
     try RecipeOptions.validate(frames: frames)
+    if let variant, variant < 1 { throw ValidationError("--variant \(variant) must be at least 1") }
   }
 
   func run() throws {
     do {
-      Output.standard(
-        try Commands.stats(options.runOptions(frameLimit: frames), store: ModelStore.fromEnvironment()))
+      var runOptions = options.runOptions(frameLimit: frames, manyVariantsAllowed: true)
+      runOptions.variant = variant.map { $0 - 1 }
+      Output.standard(try Commands.stats(runOptions, store: ModelStore.fromEnvironment()))
     } catch {
       throw Output.fail(error)
     }

@@ -68,6 +68,9 @@ public struct CheckSession {
   struct Item {
     let file: String
     let variant: Int?
+    /// The recipe (variant) as parsed while listing; nil when it did not parse (the check then
+    /// reports why).
+    let recipe: Recipe?
     let reportName: String
   }
 
@@ -76,12 +79,16 @@ public struct CheckSession {
     zip(recipes, reportNames(for: recipes)).flatMap { file, name -> [Item] in
       let parsed = RecipeFile.parseVariants(
         path: file, videoProbe: FFprobeVideoProbe(), manyVariantsAllowed: true)
-      guard case .success(let variants) = parsed, variants.count > 1 || variants.first?.variant != nil else {
-        return [Item(file: file, variant: nil, reportName: name)]
+      guard case .success(let variants) = parsed else {
+        return [Item(file: file, variant: nil, recipe: nil, reportName: name)]
+      }
+      guard variants.count > 1 || variants.first?.variant != nil else {
+        return [Item(file: file, variant: nil, recipe: variants.first, reportName: name)]
       }
       return variants.enumerated().map { index, recipe in
         Item(
-          file: file, variant: index, reportName: name + "/" + (recipe.variant?.fileName ?? "\(index + 1)"))
+          file: file, variant: index, recipe: recipe,
+          reportName: name + "/" + (recipe.variant?.fileName ?? "\(index + 1)"))
       }
     }
   }
@@ -91,7 +98,8 @@ public struct CheckSession {
     var results: [RecipeCheckResult] = []
     let check = RecipeCheck(options: options, store: store, reporter: reporter)
     for (index, item) in Self.items(recipes).enumerated() where shard?.owns(unit: index) ?? true {
-      let result = check.run(recipeFile: item.file, variant: item.variant, reportName: item.reportName)
+      let result = check.run(
+        recipeFile: item.file, variant: item.variant, recipe: item.recipe, reportName: item.reportName)
       results.append(result)
       report(result)
     }

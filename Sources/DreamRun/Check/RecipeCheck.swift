@@ -123,11 +123,14 @@ public struct RecipeCheck {
   }
 
   /// Checks `recipeFile` (its sweep's variant `variant`, when it has a sweep).
-  public func run(recipeFile: String, variant: Int? = nil, reportName: String) -> RecipeCheckResult {
+  /// `recipe`: that recipe (variant) when the caller already parsed it.
+  public func run(recipeFile: String, variant: Int? = nil, recipe: Recipe? = nil, reportName: String)
+    -> RecipeCheckResult
+  {
     let folder = options.reportFolder + "/" + reportName
     var result = Partial(recipeFile: recipeFile, reportName: reportName)
     do {
-      try check(recipeFile: recipeFile, variant: variant, folder: folder, into: &result)
+      try check(recipeFile: recipeFile, variant: variant, parsed: recipe, folder: folder, into: &result)
     } catch {
       result.verdict = .problem(error)
     }
@@ -161,15 +164,19 @@ public struct RecipeCheck {
     }
   }
 
-  private func check(recipeFile: String, variant: Int?, folder: String, into result: inout Partial)
-    throws(CheckProblem)
-  {
+  private func check(
+    recipeFile: String, variant: Int?, parsed: Recipe?, folder: String, into result: inout Partial
+  ) throws(CheckProblem) {
     let recipe: Recipe
-    do {
-      recipe = try RecipeContext.parse(
-        RunOptions(recipePath: recipeFile, manyVariantsAllowed: true, variant: variant))
-    } catch {
-      throw .run(error)
+    if let parsed {
+      recipe = parsed
+    } else {
+      do {
+        recipe = try RecipeContext.parse(
+          RunOptions(recipePath: recipeFile, manyVariantsAllowed: true, variant: variant))
+      } catch {
+        throw .run(error)
+      }
     }
     result.variant = recipe.variant?.name
     let references = ReferenceSet(recipe: recipe)
@@ -186,7 +193,9 @@ public struct RecipeCheck {
     let started = MonotonicClock.now()
     let prepared: PreparedRun
     do {
-      prepared = try PreparedRun.prepare(runOptions, store: store)
+      // The recipe's check variant (`Recipe.forCheck`), rendered into the report.
+      prepared = try PreparedRun.prepare(
+        runOptions, store: store, recipe: recipe.forCheck(outputFolder: newFolder))
       _ = try Executor(prepared, reporter: reporter).execute()
     } catch {
       throw .run(error)

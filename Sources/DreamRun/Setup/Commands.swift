@@ -61,8 +61,26 @@ public enum Commands {
       header += "plan of variant \((options.variant ?? 0) + 1) (--variant N shows another):\n"
     }
     let units = "units: " + batch.unitSummary(frameLimit: options.frameLimit) + "\n"
-    var context = try RecipeContext(
-      recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
+    // One preparation gives both the context and the memory estimate; a recipe that does not
+    // validate against the model is still planned, from a context of its own, without the estimate.
+    var context: RecipeContext
+    let memory: String
+    let reference = RecipeContext.modelReference(recipe: recipe, options: options)
+    if let entry = store.catalog.entry(named: reference.text), store.cache.installed(entry) == nil {
+      context = try RecipeContext(
+        recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
+      memory = "peak memory not estimated: model '\(entry.name)' is not installed"
+    } else {
+      do {
+        let run = try PreparedRun.prepare(options, store: store, purpose: .validate, recipe: recipe)
+        context = run.context
+        memory = "peak memory \(run.memory.summary) with \(run.memory.passes) thread(s)"
+      } catch {
+        context = try RecipeContext(
+          recipe: recipe, options: options, resolvedModel: nil, planFrames: false, store: store)
+        memory = "peak memory not estimated: the recipe does not validate (dream-run validate says why)"
+      }
+    }
     let size = context.plannedSize
     guard size.nodes <= maximumListedNodes else {
       return header + "\(describe(recipe)): too many to list (more than \(maximumListedNodes) nodes); "
@@ -73,18 +91,6 @@ public enum Commands {
     if dot { return context.plan.dot { statuses[$0.index] } }
     let files = context.plan.nodes.filter { $0.kind == .save || $0.kind == .video }
     let upToDate = files.filter { statuses[$0.index] == .upToDate }.count
-    let memory: String
-    let reference = RecipeContext.modelReference(recipe: recipe, options: options)
-    if let entry = store.catalog.entry(named: reference.text), store.cache.installed(entry) == nil {
-      memory = "peak memory not estimated: model '\(entry.name)' is not installed"
-    } else {
-      do {
-        let run = try PreparedRun.prepare(options, store: store, purpose: .validate)
-        memory = "peak memory \(run.memory.summary) with \(run.memory.passes) thread(s)"
-      } catch {
-        memory = "peak memory not estimated: the recipe does not validate (dream-run validate says why)"
-      }
-    }
     var explanations = ""
     if explain {
       let state = RunState.load(from: context.stateFile)
