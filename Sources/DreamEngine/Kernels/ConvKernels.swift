@@ -3,8 +3,12 @@
 /// (`kh x kw x cin x cout`, i.e. a row-major `[kh*kw*cin, cout]` matrix), output HWC.
 /// Patches are rows (`[outH*outW, kh*kw*cin]`), so no weight transpose is ever needed.
 
-/// Upper bound on the im2col scratch (floats); larger inputs are processed in row blocks.
-let im2colScratchLimit = 16 << 20
+/// Upper bound on the im2col scratch (floats): 1 MB, so that a block's patches are still in the
+/// cache when the GEMM reads them (the first layer's forward pass: 840-1004 ms of a seed frame with
+/// 64 MB blocks, 680-712 ms with these, measured alternately in one session). Larger inputs are
+/// processed in row blocks. Part of the arithmetic: it sets the GEMMs' rows per call, so changing it
+/// changes the last bits of results (bump `EngineVersion`).
+let im2colScratchLimit = 256 << 10
 
 /// Output rows per block so one block's patch matrix stays under `im2colScratchLimit`.
 private func rowsPerBlock(_ g: WindowGeometry) -> Int {
