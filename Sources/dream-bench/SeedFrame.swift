@@ -100,6 +100,7 @@ extension DreamBench {
     let google = try timeFrame(
       file: "googlenet.pb", layer: .index(3), width: 800, height: 450, runs: repeats, sgemm: sgemm,
       profileTitle: profile ? "profile of one frame's gradient calls" : nil)
+    let googleRSS = peakRSSMegabytes()  // before inception_v3 raises it
     let v3 = try timeFrame(
       file: "inception_v3.pb", layer: .name("mixed_5/join"), width: 800, height: 450, runs: repeats,
       sgemm: sgemm)
@@ -112,7 +113,7 @@ extension DreamBench {
           "  %.2f s per frame (best of %d; all: %@); gradients %.0f%% of it at %.2f of sgemm; peak RSS %.0f MB",
         google.time, google.seconds.count,
         google.seconds.map { String(format: "%.2f", $0) }.joined(separator: ", "),
-        google.gradientShare * 100, google.sgemmRatio, peakRSSMegabytes()))
+        google.gradientShare * 100, google.sgemmRatio, googleRSS))
     print(String(format: "  direct-convolution work: %.1f GFLOP per frame", google.flops / 1e9))
     let v3Floor = v3.flops / (sgemm * 1e9)
     print(
