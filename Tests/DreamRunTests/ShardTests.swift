@@ -208,6 +208,38 @@ final class ShardTests: XCTestCase {
     XCTAssertTrue(dom.contains("data-images=\"6 of 6 images shown\""), String(dom.prefix(1500)))
   }
 
+  /// A one-key sweep's sheet is laid out like frames: `--columns` cells per row, each labelled.
+  func testAOneKeySweepsSheetWrapsAtColumns() throws {
+    let model = try TestSupport.googlenet()
+    let folder = try TestSupport.temporaryFolder("one-key-sheet")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try TestSupport.writeRecipe(
+      """
+      model: inception5h
+      threads: 1
+      sweep:
+        step: [1, 2, 3]
+      steps:
+        - load: input.png
+        - dream: {layer: conv2/3x3, iterations: 1, repeats: 1, tile: 64}
+        - save: out/{step}.png
+
+      """, in: folder)
+    XCTAssertEqual(try TestSupport.run(["recipe.yaml", "--model", model, "--quiet"], in: folder).status, 0)
+    let result = try TestSupport.run(
+      ["sheet", "recipe.yaml", "--model", model, "--thumbnail", "32", "--columns", "2"], in: folder)
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let png = try ImageCodec.read(
+      contentsOf: folder.appendingPathComponent(".dream-run/recipe.yaml.sheet.png"))
+    // 2 columns of 32 + 4; 2 rows of 24 + a 16-pixel label strip + 4.
+    XCTAssertEqual(png.width, 2 * (32 + 4) + 4)
+    XCTAssertEqual(png.height, 2 * (24 + 16 + 4) + 4)
+    let html = try String(
+      contentsOf: folder.appendingPathComponent(".dream-run/recipe.yaml.sheet.html"), encoding: .utf8)
+    XCTAssertTrue(html.contains("<div class=\"grid\">"), html)
+    XCTAssertTrue(html.contains("step=3 | "), html)
+  }
+
   /// Bad shard settings and sweeps are usage or recipe errors (exit 2) that render nothing.
   func testBadShardsAndSweepsAreRefusedBeforeAnyWork() throws {
     let model = try TestSupport.googlenet()

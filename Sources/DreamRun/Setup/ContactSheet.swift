@@ -10,7 +10,7 @@ import RecipeParser
 ///
 /// A sweep's sheet has one cell per variant (its last rendered frame): rows are the values of the
 /// sweep's first keys, columns those of its last key, each row and column labelled `key=value` in
-/// the PNG and the page (a one-key sweep is a row of cells labelled under each thumbnail).
+/// the PNG and the page (a one-key sweep is laid out like frames, each cell labelled underneath).
 public struct ContactSheet {
   public struct Cell {
     public let frame: Int
@@ -29,7 +29,8 @@ public struct ContactSheet {
   }
 
   public let cells: [Cell]
-  /// Set for a sweep; a recipe's frames are laid out in rows of the requested width.
+  /// Set for a sweep of two or more keys; frames and one-key sweeps are laid out in rows of the
+  /// requested width.
   public let grid: Grid?
 
   /// The frames of the first save step that the run state records and that exist on disk.
@@ -53,18 +54,17 @@ public struct ContactSheet {
             + last.caption.replacingOccurrences(of: "frame 0: ", with: "")))
     }
     self.cells = cells
-    let columns = sweep.axes.count == 1 ? sweep.count : sweep.axes[sweep.axes.count - 1].texts.count
-    let rows = sweep.count / columns
-    var grid = Grid(rowLabels: [], columnLabels: [], places: [])
-    for row in 0..<rows {
-      grid.places.append((0..<columns).map { placeOfVariant[row * columns + $0] })
-      if sweep.axes.count > 1 {
-        let values = sweep.variant(row * columns).values.dropLast()
-        grid.rowLabels.append(values.map { "\($0.key)=\($0.text)" }.joined(separator: " "))
-      }
+    // One key: the variants in rows of the requested width, each labelled underneath.
+    guard sweep.axes.count > 1, let last = sweep.axes.last else {
+      grid = nil
+      return
     }
-    if let last = sweep.axes.last, sweep.axes.count > 1 {
-      grid.columnLabels = last.texts.map { "\(last.key)=\($0)" }
+    let columns = last.texts.count
+    var grid = Grid(rowLabels: [], columnLabels: last.texts.map { "\(last.key)=\($0)" }, places: [])
+    for row in 0..<(sweep.count / columns) {
+      grid.places.append((0..<columns).map { placeOfVariant[row * columns + $0] })
+      let values = sweep.variant(row * columns).values.dropLast()
+      grid.rowLabels.append(values.map { "\($0.key)=\($0.text)" }.joined(separator: " "))
     }
     self.grid = grid
   }
