@@ -110,14 +110,25 @@ struct RecipeOptions: ParsableArguments {
     }
   }
 
+  /// `--variant N` must be at least 1 (shared by every command that takes it).
+  static func validate(variant: Int?) throws {
+    if let variant, variant < 1 { throw ValidationError("--variant \(variant) must be at least 1") }
+  }
+
+  /// The help of `--yes` (shared by every command that reads sweeps).
+  static let yesHelp = ArgumentHelp(
+    "Accept a sweep of more variants than dream-run asks confirmation for (256).")
+
+  /// `variant`: `--variant N` as given (1-based).
   func runOptions(
     force: Bool = false, frameLimit: Int? = nil, maxMemory: Int? = nil, allowOutside: Bool = false,
-    shard: Shard? = nil, manyVariantsAllowed: Bool = false
+    shard: Shard? = nil, manyVariantsAllowed: Bool = false, variant: Int? = nil
   ) -> RunOptions {
     RunOptions(
       recipePath: recipe, model: model, threads: threads, force: force, frameLimit: frameLimit,
-      maxMemory: maxMemory, allowOutside: allowOutside, shard: shard, manyVariantsAllowed: manyVariantsAllowed
-    )
+      maxMemory: maxMemory, allowOutside: allowOutside, shard: shard,
+      manyVariantsAllowed: manyVariantsAllowed,
+      variant: variant.map { $0 - 1 })
   }
 
   /// `--shard i/n` or `auto` read (a usage error, exit 2, when wrong).
@@ -172,7 +183,7 @@ struct RunCommand: ParsableCommand {
       valueName: "i/n|auto"))
   var shard: String?
 
-  @Flag(help: "Accept a sweep of more variants than dream-run asks confirmation for (256).")
+  @Flag(help: RecipeOptions.yesHelp)
   var yes = false
 
   @Option(
@@ -293,7 +304,7 @@ struct ValidateCommand: ParsableCommand {
   @Flag(help: "Accept outputs outside the recipe's folder (as run --allow-outside does).")
   var allowOutside = false
 
-  @Flag(help: "Accept a sweep of more variants than dream-run asks confirmation for (256).")
+  @Flag(help: RecipeOptions.yesHelp)
   var yes = false
 
   func run() throws {
@@ -332,18 +343,17 @@ struct PlanCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "For a sweep: show the plan of variant N (1-based; default 1).")
   var variant: Int?
 
-  @Flag(help: "Accept a sweep of more variants than dream-run asks confirmation for (256).")
+  @Flag(help: RecipeOptions.yesHelp)
   var yes = false
 
   func validate() throws {
     try RecipeOptions.validate(frames: frames)
-    if let variant, variant < 1 { throw ValidationError("--variant \(variant) must be at least 1") }
+    try RecipeOptions.validate(variant: variant)
   }
 
   func run() throws {
     do {
-      var runOptions = options.runOptions(frameLimit: frames, manyVariantsAllowed: yes)
-      runOptions.variant = variant.map { $0 - 1 }
+      let runOptions = options.runOptions(frameLimit: frames, manyVariantsAllowed: yes, variant: variant)
       Output.standard(
         try Commands.plan(runOptions, store: ModelStore.fromEnvironment(), dot: dot, explain: explain))
     } catch {
@@ -373,13 +383,12 @@ struct StatsCommand: ParsableCommand {
 
   func validate() throws {
     try RecipeOptions.validate(frames: frames)
-    if let variant, variant < 1 { throw ValidationError("--variant \(variant) must be at least 1") }
+    try RecipeOptions.validate(variant: variant)
   }
 
   func run() throws {
     do {
-      var runOptions = options.runOptions(frameLimit: frames, manyVariantsAllowed: true)
-      runOptions.variant = variant.map { $0 - 1 }
+      let runOptions = options.runOptions(frameLimit: frames, manyVariantsAllowed: true, variant: variant)
       Output.standard(try Commands.stats(runOptions, store: ModelStore.fromEnvironment()))
     } catch {
       throw Output.fail(error)
@@ -406,7 +415,7 @@ struct StatusCommand: ParsableCommand {
   @Option(parsing: .unconditional, help: "Only frames 0...N-1.")
   var frames: Int?
 
-  @Flag(help: "Accept a sweep of more variants than dream-run asks confirmation for (256).")
+  @Flag(help: RecipeOptions.yesHelp)
   var yes = false
 
   func validate() throws {

@@ -54,9 +54,8 @@ extension Commands {
       videosTotal += videos.total
       unitsTotal += units[index].count
       unitsDone += units[index].perFrame ? doneFrames : (doneFrames == frames ? 1 : 0)
-      let shards = RunState.shardFiles(of: context.stateFile).filter { RunLock.isHeld($0 + ".lock") }.map {
-        shardName($0)
-      }
+      let shards = RunState.shardFiles(of: context.stateFile).filter { RunLock.isHeld($0.path + ".lock") }
+        .map(\.shard.description)
       let busy = RunLock.isHeld(context.stateFile + ".lock")
       var state: String
       if doneFrames == frames, videos.done == videos.total {
@@ -86,13 +85,5 @@ extension Commands {
     text += "videos: \(videosDone) of \(videosTotal)"
     if !running.isEmpty { text += "; being rendered now: \(running.count)" }
     return text + "\n"
-  }
-
-  /// `x.yaml.shard-2-of-3.state.json` -> `2/3`.
-  private static func shardName(_ file: String) -> String {
-    let name = (file as NSString).lastPathComponent
-    guard let range = name.range(of: ".shard-", options: .backwards) else { return name }
-    let parts = name[range.upperBound...].dropLast(".state.json".count).split(separator: "-")
-    return parts.count == 3 ? "\(parts[0])/\(parts[2])" : name
   }
 }

@@ -30,11 +30,7 @@ public struct RecipeBatch: Sendable {
     }
 
     /// Whether `shard` has anything of this variant to render.
-    public func touches(_ shard: Shard?) -> Bool {
-      guard let shard else { return true }
-      guard perFrame else { return shard.owns(unit: firstUnit) }
-      return count >= shard.count || (0..<count).contains { shard.owns(unit: firstUnit + $0) }
-    }
+    public func touches(_ shard: Shard?) -> Bool { frameCount(for: shard) > 0 }
 
     /// Whether frame `frame` is `shard`'s to render.
     public func owns(frame: Int, shard: Shard?) -> Bool {

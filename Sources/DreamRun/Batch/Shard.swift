@@ -1,9 +1,10 @@
 import Foundation
 
 /// One worker's part of a recipe's independent work units: shard `number` of `count` (1-based:
-/// `--shard 2/3` is the second of three). Unit u (0-based, in ``WorkUnits`` order) belongs to the
-/// shard with `number == u % count + 1`, so n workers with shards 1/n ... n/n together do every
-/// unit exactly once, whatever machine each runs on.
+/// `--shard 2/3` is the second of three). Unit u (0-based, numbered by
+/// ``RecipeBatch/units(frameLimit:)``) belongs to the shard with `number == u % count + 1`, so n
+/// workers with shards 1/n ... n/n together do every unit exactly once, whatever machine each runs
+/// on.
 public struct Shard: Sendable, Equatable, CustomStringConvertible {
   public let number: Int
   public let count: Int

@@ -106,7 +106,8 @@ final class FrameRenderer {
     return Frame(image: current, wrote: wrote, rendered: rendered)
   }
 
-  func runDream(_ dream: ResolvedDream, node: PlanNode, image: RGBImage) throws(RunError) -> RGBImage {
+  private func runDream(_ dream: ResolvedDream, node: PlanNode, image: RGBImage) throws(RunError) -> RGBImage
+  {
     do {
       let objective = try EngineMapping.objective(
         for: dream, layers: run.layers, guide: run.guideFeatures)
@@ -131,7 +132,7 @@ final class FrameRenderer {
   }
 
   /// Encodes, writes atomically, then records the file in the state (also atomically).
-  func save(_ image: RGBImage, node: PlanNode, path: String, format: ImageFormat, seconds: Double?)
+  private func save(_ image: RGBImage, node: PlanNode, path: String, format: ImageFormat, seconds: Double?)
     throws(RunError)
   {
     let bytes: [UInt8]
@@ -152,7 +153,7 @@ final class FrameRenderer {
   /// (which names every input and parameter that made the file, see docs/cli.md). Nothing that
   /// depends on where, when or with how many threads it ran, nor on edits of the recipe that do not
   /// change this file: a file kept as up to date and one rendered afresh are the same bytes.
-  func provenance(_ node: PlanNode) -> [(key: String, value: String)] {
+  private func provenance(_ node: PlanNode) -> [(key: String, value: String)] {
     [
       ("Software", EngineVersion.current),
       ("dream-run recipe", URL(fileURLWithPath: context.recipe.file).lastPathComponent),
@@ -164,14 +165,14 @@ final class FrameRenderer {
   }
 
   /// The pixels a viewer of the file sees (a JPEG's differ from the frame's), for its statistics.
-  func savedPixels(_ bytes: [UInt8], format: ImageFormat, path: String) -> RGBImage? {
+  private func savedPixels(_ bytes: [UInt8], format: ImageFormat, path: String) -> RGBImage? {
     guard case .jpeg = format else { return nil }
     return try? ImageCodec.decode(bytes, name: path)
   }
 
   /// Stops with an error naming the step and frame when an image holds inf or NaN (which would
   /// otherwise be saved as a black frame with exit code 0).
-  func requireFinite(_ image: RGBImage, node: PlanNode) throws(RunError) {
+  private func requireFinite(_ image: RGBImage, node: PlanNode) throws(RunError) {
     guard !image.isFinite else { return }
     let steps = node.steps.map(String.init).joined(separator: ", ")
     let frame = node.frame.map { " (frame \($0))" } ?? ""
@@ -181,5 +182,4 @@ final class FrameRenderer {
         "the image overflowed to infinity or NaN; use smaller values (e.g. tint, step, dream weights)",
         at: node.location))
   }
-
 }

@@ -75,7 +75,7 @@ final class OutputStore {
       unfolded = []
     } else {
       own = state
-      unfolded = RunState.shardFiles(of: stateFile)
+      unfolded = RunState.shardFiles(of: stateFile).map(\.path)
     }
   }
 
@@ -150,7 +150,7 @@ final class OutputStore {
     }
     try files.writeAtomically([UInt8](data), to: recordFile)
     // The state file now holds every shard's records: their files are no longer needed.
-    for file in unfolded { try? FileManager.default.removeItem(atPath: file) }
+    for file in unfolded { files.remove(file) }
     unfolded = []
   }
 }

@@ -83,17 +83,21 @@ public struct RunState: Codable, Sendable, Equatable {
     stateFile.hasSuffix(".state.json") ? String(stateFile.dropLast(".state.json".count)) : stateFile
   }
 
-  /// The shard state files beside `stateFile` (any shard count), sorted by name.
-  public static func shardFiles(of stateFile: String) -> [String] {
+  /// The shard state files beside `stateFile` (any shard count), sorted by name, each with the
+  /// shard its name says wrote it.
+  public static func shardFiles(of stateFile: String) -> [(path: String, shard: Shard)] {
     let folder = (stateFile as NSString).deletingLastPathComponent
     let prefix = (stem(stateFile) as NSString).lastPathComponent + ".shard-"
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    return names.filter { name in
-      guard name.hasPrefix(prefix), name.hasSuffix(".state.json") else { return false }
-      // `shard-I-of-N` and nothing else between the prefix and the suffix.
+    return names.sorted().compactMap { name in
+      guard name.hasPrefix(prefix), name.hasSuffix(".state.json") else { return nil }
+      // `I-of-N` and nothing else between the prefix and the suffix.
       let middle = name.dropFirst(prefix.count).dropLast(".state.json".count).split(separator: "-")
-      return middle.count == 3 && middle[1] == "of" && Int(middle[0]) != nil && Int(middle[2]) != nil
-    }.sorted().map { folder + "/" + $0 }
+      guard middle.count == 3, middle[1] == "of", let number = Int(middle[0]), let count = Int(middle[2]),
+        count >= 1, (1...count).contains(number)
+      else { return nil }
+      return (folder + "/" + name, Shard(number: number, count: count))
+    }
   }
 
   /// The state at `path` merged with its shards' states (``shardFiles(of:)``): for each node, the
@@ -102,7 +106,7 @@ public struct RunState: Codable, Sendable, Equatable {
   public static func load(from path: String) -> RunState {
     var state = loadFile(path)
     for file in shardFiles(of: path) {
-      let shard = loadFile(file)
+      let shard = loadFile(file.path)
       for (id, record) in shard.outputs {
         if let known = state.outputs[id], (known.recordedAt ?? 0) > (record.recordedAt ?? 0) { continue }
         state.outputs[id] = record

@@ -107,5 +107,4 @@ struct VideoStage {
     }
     return lock
   }
-
 }
