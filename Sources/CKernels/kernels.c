@@ -38,6 +38,28 @@ void dr_maxpool_route(float *restrict dx, const float *restrict grad, const int3
   }
 }
 
+DR_MULTIVERSION
+void dr_relu_mask(float *restrict g, const float *restrict y, long n) {
+  for (long i = 0; i < n; i++) g[i] = y[i] > 0.0f ? g[i] : 0.0f;
+}
+
+DR_MULTIVERSION
+void dr_bias_relu(float *restrict y, const float *restrict b, long rows, long c, int relu) {
+  for (long r = 0; r < rows; r++) {
+    float *restrict row = y + r * c;
+    if (b && relu) {
+      for (long i = 0; i < c; i++) {
+        const float v = row[i] + b[i];
+        row[i] = 0.0f >= v ? 0.0f : v;
+      }
+    } else if (b) {
+      for (long i = 0; i < c; i++) row[i] = row[i] + b[i];
+    } else if (relu) {
+      for (long i = 0; i < c; i++) row[i] = 0.0f >= row[i] ? 0.0f : row[i];
+    }
+  }
+}
+
 /* No fused multiply-adds: the results must not depend on which clone runs. */
 #pragma clang fp contract(off)
 #pragma STDC FP_CONTRACT OFF

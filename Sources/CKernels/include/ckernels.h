@@ -35,3 +35,10 @@ void dr_winograd_input(const float *restrict p, float *restrict v, long vstride,
 /* The inverse: from m[xi * mstride + ch] (xi = 0...15), the tile's 2x2 outputs
    out[(r * 2 + s) * c + ch] = (A^T m A)[r][s]. */
 void dr_winograd_output(const float *restrict m, long mstride, float *restrict out, long c);
+
+/* The Relu's backward from its output: g[i] = y[i] > 0 ? g[i] : 0, for i < n. */
+void dr_relu_mask(float *restrict g, const float *restrict y, long n);
+
+/* Per row of `c` channels: y[c] = relu ? (0 >= y[c] + b[c] ? 0 : y[c] + b[c]) : y[c] + b[c]
+   (Swift's max(v, 0)), with b == NULL meaning no bias. */
+void dr_bias_relu(float *restrict y, const float *restrict b, long rows, long c, int relu);

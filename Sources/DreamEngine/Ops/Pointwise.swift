@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// Elementwise kernels shared by several ops: bias, Relu and its mask, affine constants.
 /// All tensors are HWC with channels fastest; `channels` is the innermost size.
 
@@ -8,18 +10,7 @@ func applyBiasRelu(_ y: FloatBuffer, channels: Int, bias: FloatBuffer?, relu: Bo
   let p = y.base
   let b = bias?.base
   parallelChunks(rows, minimumChunk: 256) { range in
-    for r in range {
-      let row = p + r * channels
-      if let b {
-        if relu {
-          for c in 0..<channels { row[c] = max(row[c] + b[c], 0) }
-        } else {
-          for c in 0..<channels { row[c] += b[c] }
-        }
-      } else {
-        for c in 0..<channels { row[c] = max(row[c], 0) }
-      }
-    }
+    dr_bias_relu(p + range.lowerBound * channels, b, range.count, channels, relu ? 1 : 0)
   }
 }
 
@@ -29,7 +20,7 @@ func maskByPositive(_ grad: FloatBuffer, _ y: FloatBuffer) {
   let g = grad.base
   let v = y.base
   parallelChunks(grad.count, minimumChunk: 1 << 16) { range in
-    for i in range where !(v[i] > 0) { g[i] = 0 }
+    dr_relu_mask(g + range.lowerBound, v + range.lowerBound, range.count)
   }
 }
 
