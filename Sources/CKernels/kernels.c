@@ -50,12 +50,12 @@ void dr_bias_relu(float *restrict y, const float *restrict b, long rows, long c,
     if (b && relu) {
       for (long i = 0; i < c; i++) {
         const float v = row[i] + b[i];
-        row[i] = 0.0f >= v ? 0.0f : v;
+        row[i] = v > 0.0f ? v : 0.0f;
       }
     } else if (b) {
       for (long i = 0; i < c; i++) row[i] = row[i] + b[i];
     } else if (relu) {
-      for (long i = 0; i < c; i++) row[i] = 0.0f >= row[i] ? 0.0f : row[i];
+      for (long i = 0; i < c; i++) row[i] = row[i] > 0.0f ? row[i] : 0.0f;
     }
   }
 }
@@ -88,45 +88,107 @@ void dr_blur_row_taps4(float *restrict d, const float *a, const float *b, float 
   }
 }
 
-/* Winograd F(2x2, 3x3) transforms (DreamEngine/Kernels/Winograd.swift); no fused multiply-adds
-   (the pragma above), so every clone computes the same bits. */
+/* Winograd F(4x4, 3x3) transforms (DreamEngine/Kernels/Winograd.swift), points 0, 1, -1, 2, -2
+   and infinity. Written once for 8-channel vectors and once for the scalar tail, with the same
+   operations in the same order and no fused multiply-adds (the pragma above), so every clone and
+   every channel computes the same bits. Rows of B^T d for one column d0..d5 of a 6x6 input tile:
+     t0 = 4 d0 - 5 d2 + d4                 t5 = 4 d1 - 5 d3 + d5
+     t1 = (d4 - 4 d2) + (d3 - 4 d1)        t2 = (d4 - 4 d2) - (d3 - 4 d1)
+     t3 = (d4 - d2) + 2 (d3 - d1)          t4 = (d4 - d2) - 2 (d3 - d1) */
+#define DR_BT6(d0, d1, d2, d3, d4, d5, t0, t1, t2, t3, t4, t5) \
+  do {                                                          \
+    const __typeof__(d0) a_ = (d4) - 4.0f * (d2), b_ = (d3) - 4.0f * (d1); \
+    const __typeof__(d0) c_ = (d4) - (d2), e_ = 2.0f * ((d3) - (d1)); \
+    t0 = 4.0f * (d0) - 5.0f * (d2) + (d4);                      \
+    t1 = a_ + b_;                                               \
+    t2 = a_ - b_;                                               \
+    t3 = c_ + e_;                                               \
+    t4 = c_ - e_;                                               \
+    t5 = 4.0f * (d1) - 5.0f * (d3) + (d5);                      \
+  } while (0)
+
+/* A^T m for one column m0..m5 (4 outputs), with p = m1 + m2, q = m1 - m2, r = m3 + m4,
+   s = m3 - m4: o0 = m0 + p + r, o1 = q + 2 s, o2 = p + 4 r, o3 = q + 8 s + m5. */
+#define DR_AT6(m0, m1, m2, m3, m4, m5, o0, o1, o2, o3) \
+  do {                                                 \
+    const __typeof__(m0) p_ = (m1) + (m2), q_ = (m1) - (m2); \
+    const __typeof__(m0) r_ = (m3) + (m4), s_ = (m3) - (m4); \
+    o0 = (m0) + p_ + r_;                               \
+    o1 = q_ + 2.0f * s_;                               \
+    o2 = p_ + 4.0f * r_;                               \
+    o3 = q_ + 8.0f * s_ + (m5);                        \
+  } while (0)
+
+/* Eight floats, loaded and stored unaligned. */
+typedef float dr_f8 __attribute__((vector_size(32), aligned(4), may_alias));
+
+/* Channels [i, i + lanes) of one tile's input transform, in the type T of that many floats. */
+#define DR_WINOGRAD4_INPUT_STEP(T)                                                            \
+  do {                                                                                        \
+    T t[36];                                                                                  \
+    for (int s = 0; s < 6; s++) {                                                             \
+      const float *col = x + s * c + i;                                                       \
+      const T d0 = *(const T *)col, d1 = *(const T *)(col + rowStride);                       \
+      const T d2 = *(const T *)(col + 2 * rowStride), d3 = *(const T *)(col + 3 * rowStride); \
+      const T d4 = *(const T *)(col + 4 * rowStride), d5 = *(const T *)(col + 5 * rowStride); \
+      DR_BT6(d0, d1, d2, d3, d4, d5, t[s], t[6 + s], t[12 + s], t[18 + s], t[24 + s], t[30 + s]); \
+    }                                                                                         \
+    for (int r = 0; r < 6; r++) {                                                             \
+      const T *row = t + r * 6;                                                               \
+      T o0, o1, o2, o3, o4, o5;                                                               \
+      DR_BT6(row[0], row[1], row[2], row[3], row[4], row[5], o0, o1, o2, o3, o4, o5);         \
+      float *out = v + r * 6 * c + i;                                                         \
+      *(T *)out = o0;                                                                         \
+      *(T *)(out + c) = o1;                                                                   \
+      *(T *)(out + 2 * c) = o2;                                                               \
+      *(T *)(out + 3 * c) = o3;                                                               \
+      *(T *)(out + 4 * c) = o4;                                                               \
+      *(T *)(out + 5 * c) = o5;                                                               \
+    }                                                                                         \
+  } while (0)
 
 DR_MULTIVERSION
-void dr_winograd_input(const float *restrict p, float *restrict v, long vstride, long c) {
-  for (long i = 0; i < c; i++) {
-    float d[16];
-    for (int k = 0; k < 16; k++) d[k] = p[k * c + i];
-    float t[16];
-    /* t = B^T d: rows. */
-    for (int j = 0; j < 4; j++) {
-      t[0 * 4 + j] = d[0 * 4 + j] - d[2 * 4 + j];
-      t[1 * 4 + j] = d[1 * 4 + j] + d[2 * 4 + j];
-      t[2 * 4 + j] = d[2 * 4 + j] - d[1 * 4 + j];
-      t[3 * 4 + j] = d[1 * 4 + j] - d[3 * 4 + j];
-    }
-    /* v = t B: columns. */
-    for (int r = 0; r < 4; r++) {
-      v[(r * 4 + 0) * vstride + i] = t[r * 4 + 0] - t[r * 4 + 2];
-      v[(r * 4 + 1) * vstride + i] = t[r * 4 + 1] + t[r * 4 + 2];
-      v[(r * 4 + 2) * vstride + i] = t[r * 4 + 2] - t[r * 4 + 1];
-      v[(r * 4 + 3) * vstride + i] = t[r * 4 + 1] - t[r * 4 + 3];
-    }
-  }
+void dr_winograd4_input(const float *restrict x, long rowStride, float *restrict v, long c) {
+  long i = 0;
+  for (; i + 8 <= c; i += 8) DR_WINOGRAD4_INPUT_STEP(dr_f8);
+  for (; i < c; i++) DR_WINOGRAD4_INPUT_STEP(float);
 }
 
+/* Channels [i, i + lanes) of one tile's output transform (plus bias and Relu), in type T. */
+#define DR_WINOGRAD4_OUTPUT_STEP(T, RELU)                                                           \
+  do {                                                                                          \
+    T s[24];                                                                                    \
+    for (int j = 0; j < 6; j++) {                                                               \
+      const float *col = m + j * c + i;                                                         \
+      DR_AT6(*(const T *)col, *(const T *)(col + 6 * c), *(const T *)(col + 12 * c),            \
+             *(const T *)(col + 18 * c), *(const T *)(col + 24 * c), *(const T *)(col + 30 * c), \
+             s[j], s[6 + j], s[12 + j], s[18 + j]);                                             \
+    }                                                                                           \
+    T b = {0};                                                                                  \
+    if (bias) b = *(const T *)(bias + i);                                                       \
+    for (int r = 0; r < 4; r++) {                                                               \
+      const T *row = s + r * 6;                                                                 \
+      T o[4];                                                                                   \
+      DR_AT6(row[0], row[1], row[2], row[3], row[4], row[5], o[0], o[1], o[2], o[3]);           \
+      float *out = y + r * rowStride + i;                                                       \
+      for (int k = 0; k < 4; k++) {                                                             \
+        T value = o[k];                                                                         \
+        if (bias) value = value + b;                                                            \
+        if (relu) value = RELU(value);                                                          \
+        *(T *)(out + k * c) = value;                                                            \
+      }                                                                                         \
+    }                                                                                           \
+  } while (0)
+
+/* The Relu, v > 0 ? v : 0, for one float and for eight. */
+typedef int dr_i8 __attribute__((vector_size(32)));
+#define DR_RELU1(v) ((v) > 0.0f ? (v) : 0.0f)
+#define DR_RELU8(v) ((dr_f8)((dr_i8)((v) > (dr_f8){0}) & (dr_i8)(v)))
+
 DR_MULTIVERSION
-void dr_winograd_output(const float *restrict m, long mstride, float *restrict out, long c) {
-  for (long i = 0; i < c; i++) {
-    float s[8];
-    for (int j = 0; j < 4; j++) {
-      const float m0 = m[(0 * 4 + j) * mstride + i], m1 = m[(1 * 4 + j) * mstride + i];
-      const float m2 = m[(2 * 4 + j) * mstride + i], m3 = m[(3 * 4 + j) * mstride + i];
-      s[0 * 4 + j] = m0 + m1 + m2;
-      s[1 * 4 + j] = m1 - m2 - m3;
-    }
-    for (int r = 0; r < 2; r++) {
-      out[(r * 2 + 0) * c + i] = s[r * 4 + 0] + s[r * 4 + 1] + s[r * 4 + 2];
-      out[(r * 2 + 1) * c + i] = s[r * 4 + 1] - s[r * 4 + 2] - s[r * 4 + 3];
-    }
-  }
+void dr_winograd4_output(const float *restrict m, float *restrict y, long rowStride, long c,
+                         const float *restrict bias, int relu) {
+  long i = 0;
+  for (; i + 8 <= c; i += 8) DR_WINOGRAD4_OUTPUT_STEP(dr_f8, DR_RELU8);
+  for (; i < c; i++) DR_WINOGRAD4_OUTPUT_STEP(float, DR_RELU1);
 }

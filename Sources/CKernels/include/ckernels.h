@@ -28,17 +28,20 @@ void dr_blur_tap1(float *restrict d, const float *a, const float *b, float w, lo
 void dr_blur_row_taps4(float *restrict d, const float *a, const float *b, float w0, float w1,
                        float w2, float w3, long n);
 
-/* Winograd F(2x2, 3x3), one tile, for each of `c` channels: `p` holds the tile's 4x4 input
-   pixels (row-major, `c` floats each); v[xi * vstride + ch] = (B^T d B)[xi] for xi = 0...15. */
-void dr_winograd_input(const float *restrict p, float *restrict v, long vstride, long c);
+/* Winograd F(4x4, 3x3), one tile, for each of `c` channels: `x` points at the tile's top-left
+   input pixel (pixel (r, s) at x + r * rowStride + s * c); v[xi * c + ch] = (B^T d B)[xi] for
+   xi = 0...35. */
+void dr_winograd4_input(const float *restrict x, long rowStride, float *restrict v, long c);
 
-/* The inverse: from m[xi * mstride + ch] (xi = 0...15), the tile's 2x2 outputs
-   out[(r * 2 + s) * c + ch] = (A^T m A)[r][s]. */
-void dr_winograd_output(const float *restrict m, long mstride, float *restrict out, long c);
+/* The inverse: from m[xi * c + ch] (xi = 0...35), the tile's 4x4 outputs
+   y[r * rowStride + s * c + ch] = (A^T m A)[r][s], plus bias[ch] when `bias` is not NULL, then
+   the Relu when `relu` (v > 0 ? v : 0). */
+void dr_winograd4_output(const float *restrict m, float *restrict y, long rowStride, long c,
+                         const float *restrict bias, int relu);
 
 /* The Relu's backward from its output: g[i] = y[i] > 0 ? g[i] : 0, for i < n. */
 void dr_relu_mask(float *restrict g, const float *restrict y, long n);
 
-/* Per row of `c` channels: y[c] = relu ? (0 >= y[c] + b[c] ? 0 : y[c] + b[c]) : y[c] + b[c]
-   (Swift's max(v, 0)), with b == NULL meaning no bias. */
+/* Per row of `c` channels: y[c] = y[c] + b[c], then the Relu (v > 0 ? v : 0) when `relu`;
+   b == NULL means no bias. */
 void dr_bias_relu(float *restrict y, const float *restrict b, long rows, long c, int relu);

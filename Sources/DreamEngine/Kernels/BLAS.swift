@@ -36,26 +36,17 @@ func sgemm(
   }
 }
 
-/// `count` independent products `C[g] = A[g] * B[g]` (row-major, no transposes, packed: A[g] is
-/// `m x k` at `a + g * strideA`, and so on), run concurrently as single-threaded OpenBLAS calls
-/// on fixed blocks of `gemmRowBlock` rows, so the result does not depend on the thread count.
-func sgemmBatch(
-  count: Int, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, strideA: Int, b: UnsafePointer<Float>,
-  strideB: Int, c: UnsafeMutablePointer<Float>, strideC: Int
+/// `C = A * B` (row-major, no transposes, beta 0) as one single-threaded OpenBLAS call, for work
+/// that is already one of several concurrent pieces.
+func sgemmSerial(
+  m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+  c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
-  guard count > 0, m > 0, n > 0 else { return }
-  let blocks = (m + gemmRowBlock - 1) / gemmRowBlock
-  parallelChunks(count * blocks) { range in
-    for item in range {
-      let g = item / blocks
-      let first = (item % blocks) * gemmRowBlock
-      let rows = min(gemmRowBlock, m - first)
-      cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(n), Int32(k), 1,
-        a + g * strideA + first * k, Int32(k), b + g * strideB, Int32(n), 0, c + g * strideC + first * n,
-        Int32(n))
-    }
-  }
+  guard m > 0, n > 0 else { return }
+  cblas_sgemm(
+    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb),
+    0,
+    c, Int32(ldc))
 }
 
 /// Rows of C per single-threaded OpenBLAS call (see `sgemm`). Part of the engine's arithmetic:

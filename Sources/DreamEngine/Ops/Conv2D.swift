@@ -2,7 +2,7 @@
 ///
 /// Shapes: `x` is `h x w x cin`; `weights` is `kh x kw x cin x cout`; `bias` is `[cout]`;
 /// the output is `outH x outW x cout` with TensorFlow's padding rule (`WindowGeometry`).
-/// The fast paths are Winograd F(2x2, 3x3) for 3x3 stride-1 kernels and im2col + sgemm for the
+/// The fast paths are Winograd F(4x4, 3x3) for 3x3 stride-1 kernels and im2col + sgemm for the
 /// rest; `naiveForward`/`naiveBackward` are the plain-loop references.
 public struct Conv2D: Sendable {
   public let kernelH: Int, kernelW: Int, inChannels: Int, outChannels: Int
@@ -11,7 +11,7 @@ public struct Conv2D: Sendable {
   public let weights: FloatBuffer
   public var bias: FloatBuffer?
   public var relu: Bool
-  /// The weights transformed for Winograd F(2x2, 3x3), for 3x3 stride-1 kernels (computed once,
+  /// The weights transformed for Winograd F(4x4, 3x3), for 3x3 stride-1 kernels (computed once,
   /// when the op is made); nil: im2col + sgemm.
   let winograd: WinogradWeights?
 
@@ -60,11 +60,11 @@ public struct Conv2D: Sendable {
       winogradConv3x3(
         x: x.storage.base, inH: x.shape.height, inW: x.shape.width, cin: inChannels, padTop: g.padTop,
         padLeft: g.padLeft, y: y.storage.base, outH: g.outH, outW: g.outW, cout: outChannels,
-        u: winograd.forward.base)
-    } else {
-      convForwardGEMM(
-        x: x.storage.base, geometry: g, weights: weights.base, cout: outChannels, y: y.storage.base)
+        u: winograd.forward.base, bias: bias?.base, relu: relu)
+      return y
     }
+    convForwardGEMM(
+      x: x.storage.base, geometry: g, weights: weights.base, cout: outChannels, y: y.storage.base)
     applyBiasRelu(y.storage, channels: outChannels, bias: bias, relu: relu)
     return y
   }

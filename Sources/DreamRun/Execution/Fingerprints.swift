@@ -6,7 +6,7 @@ import RecipeParser
 /// The version string that goes into every fingerprint. Change it whenever the engine's arithmetic
 /// changes (a kernel, a resize, a codec setting), so that old renders are redone.
 public enum EngineVersion {
-  public static let current = "dream-run 0.3.0 engine 3"
+  public static let current = "dream-run 0.3.0 engine 4"
 }
 
 /// What a fingerprint depends on besides the plan itself.

@@ -9,7 +9,7 @@ import DreamVocabulary
 /// recipe: tiny-zoom.yaml
 /// size: [64, 48]
 /// recorded-with:
-///   dream-run: dream-run 0.3.0 engine 3
+///   dream-run: dream-run 0.3.0 engine 4
 ///   model-sha256: 0c7b...
 ///   blas-core: Haswell
 /// frames:
