@@ -88,96 +88,109 @@ void dr_blur_row_taps4(float *restrict d, const float *a, const float *b, float 
   }
 }
 
-/* Winograd F(4x4, 3x3) transforms (DreamEngine/Kernels/Winograd.swift), points 0, 1, -1, 2, -2
-   and infinity. Written once for 8-channel vectors and once for the scalar tail, with the same
-   operations in the same order and no fused multiply-adds (the pragma above), so every clone and
-   every channel computes the same bits. Rows of B^T d for one column d0..d5 of a 6x6 input tile:
+/* Winograd transforms on 6x6 input tiles (DreamEngine/Kernels/Winograd.swift), points 0, 1, -1,
+   2, -2 and infinity: F(4x4, 3x3) and F(3x3, 4x4) share the input transform B^T d B. Written once
+   for 8-channel vectors and once for the scalar tail, with the same operations in the same order
+   and no fused multiply-adds (the pragma above), so every clone and every channel computes the
+   same bits. Rows of B^T d for one column d0..d5 of a tile:
      t0 = 4 d0 - 5 d2 + d4                 t5 = 4 d1 - 5 d3 + d5
      t1 = (d4 - 4 d2) + (d3 - 4 d1)        t2 = (d4 - 4 d2) - (d3 - 4 d1)
      t3 = (d4 - d2) + 2 (d3 - d1)          t4 = (d4 - d2) - 2 (d3 - d1) */
-#define DR_BT6(d0, d1, d2, d3, d4, d5, t0, t1, t2, t3, t4, t5) \
-  do {                                                          \
+#define DR_BT6(d0, d1, d2, d3, d4, d5, t0, t1, t2, t3, t4, t5)           \
+  do {                                                                    \
     const __typeof__(d0) a_ = (d4) - 4.0f * (d2), b_ = (d3) - 4.0f * (d1); \
-    const __typeof__(d0) c_ = (d4) - (d2), e_ = 2.0f * ((d3) - (d1)); \
-    t0 = 4.0f * (d0) - 5.0f * (d2) + (d4);                      \
-    t1 = a_ + b_;                                               \
-    t2 = a_ - b_;                                               \
-    t3 = c_ + e_;                                               \
-    t4 = c_ - e_;                                               \
-    t5 = 4.0f * (d1) - 5.0f * (d3) + (d5);                      \
+    const __typeof__(d0) c_ = (d4) - (d2), e_ = 2.0f * ((d3) - (d1));      \
+    t0 = 4.0f * (d0) - 5.0f * (d2) + (d4);                                \
+    t1 = a_ + b_;                                                         \
+    t2 = a_ - b_;                                                         \
+    t3 = c_ + e_;                                                         \
+    t4 = c_ - e_;                                                         \
+    t5 = 4.0f * (d1) - 5.0f * (d3) + (d5);                                \
   } while (0)
 
-/* A^T m for one column m0..m5 (4 outputs), with p = m1 + m2, q = m1 - m2, r = m3 + m4,
-   s = m3 - m4: o0 = m0 + p + r, o1 = q + 2 s, o2 = p + 4 r, o3 = q + 8 s + m5. */
-#define DR_AT6(m0, m1, m2, m3, m4, m5, o0, o1, o2, o3) \
-  do {                                                 \
-    const __typeof__(m0) p_ = (m1) + (m2), q_ = (m1) - (m2); \
-    const __typeof__(m0) r_ = (m3) + (m4), s_ = (m3) - (m4); \
-    o0 = (m0) + p_ + r_;                               \
-    o1 = q_ + 2.0f * s_;                               \
-    o2 = p_ + 4.0f * r_;                               \
-    o3 = q_ + 8.0f * s_ + (m5);                        \
+/* Output transforms for one column m0..m5, with p = m1 + m2, q = m1 - m2, r = m3 + m4,
+   s = m3 - m4. F(4x4, 3x3), A^T m: o0 = m0 + p + r, o1 = q + 2 s, o2 = p + 4 r, o3 = q + 8 s + m5.
+   F(3x3, 4x4), whose 1/f scales are folded into the transformed weights: o0 = m0 + p + r,
+   o1 = q + 2 s, o2 = p + 4 r + m5. */
+#define DR_OUT4(m0, m1, m2, m3, m4, m5, o)                     \
+  do {                                                         \
+    const __typeof__(m0) p_ = (m1) + (m2), q_ = (m1) - (m2);   \
+    const __typeof__(m0) r_ = (m3) + (m4), s_ = (m3) - (m4);   \
+    (o)[0] = (m0) + p_ + r_;                                   \
+    (o)[1] = q_ + 2.0f * s_;                                   \
+    (o)[2] = p_ + 4.0f * r_;                                   \
+    (o)[3] = q_ + 8.0f * s_ + (m5);                            \
+  } while (0)
+#define DR_OUT3(m0, m1, m2, m3, m4, m5, o)                     \
+  do {                                                         \
+    const __typeof__(m0) p_ = (m1) + (m2), q_ = (m1) - (m2);   \
+    const __typeof__(m0) r_ = (m3) + (m4), s_ = (m3) - (m4);   \
+    (o)[0] = (m0) + p_ + r_;                                   \
+    (o)[1] = q_ + 2.0f * s_;                                   \
+    (o)[2] = p_ + 4.0f * r_ + (m5);                            \
   } while (0)
 
 /* Eight floats, loaded and stored unaligned. */
 typedef float dr_f8 __attribute__((vector_size(32), aligned(4), may_alias));
 
 /* Channels [i, i + lanes) of one tile's input transform, in the type T of that many floats. */
-#define DR_WINOGRAD4_INPUT_STEP(T)                                                            \
-  do {                                                                                        \
-    T t[36];                                                                                  \
-    for (int s = 0; s < 6; s++) {                                                             \
-      const float *col = x + s * c + i;                                                       \
-      const T d0 = *(const T *)col, d1 = *(const T *)(col + rowStride);                       \
-      const T d2 = *(const T *)(col + 2 * rowStride), d3 = *(const T *)(col + 3 * rowStride); \
-      const T d4 = *(const T *)(col + 4 * rowStride), d5 = *(const T *)(col + 5 * rowStride); \
+#define DR_WINOGRAD_INPUT_STEP(T)                                                                 \
+  do {                                                                                            \
+    T t[36];                                                                                      \
+    for (int s = 0; s < 6; s++) {                                                                 \
+      const float *col = x + s * c + i;                                                           \
+      const T d0 = *(const T *)col, d1 = *(const T *)(col + rowStride);                           \
+      const T d2 = *(const T *)(col + 2 * rowStride), d3 = *(const T *)(col + 3 * rowStride);     \
+      const T d4 = *(const T *)(col + 4 * rowStride), d5 = *(const T *)(col + 5 * rowStride);     \
       DR_BT6(d0, d1, d2, d3, d4, d5, t[s], t[6 + s], t[12 + s], t[18 + s], t[24 + s], t[30 + s]); \
-    }                                                                                         \
-    for (int r = 0; r < 6; r++) {                                                             \
-      const T *row = t + r * 6;                                                               \
-      T o0, o1, o2, o3, o4, o5;                                                               \
-      DR_BT6(row[0], row[1], row[2], row[3], row[4], row[5], o0, o1, o2, o3, o4, o5);         \
-      float *out = v + r * 6 * c + i;                                                         \
-      *(T *)out = o0;                                                                         \
-      *(T *)(out + c) = o1;                                                                   \
-      *(T *)(out + 2 * c) = o2;                                                               \
-      *(T *)(out + 3 * c) = o3;                                                               \
-      *(T *)(out + 4 * c) = o4;                                                               \
-      *(T *)(out + 5 * c) = o5;                                                               \
-    }                                                                                         \
+    }                                                                                             \
+    for (int r = 0; r < 6; r++) {                                                                 \
+      const T *row = t + r * 6;                                                                   \
+      T o0, o1, o2, o3, o4, o5;                                                                   \
+      DR_BT6(row[0], row[1], row[2], row[3], row[4], row[5], o0, o1, o2, o3, o4, o5);             \
+      float *out = v + r * 6 * c + i;                                                             \
+      *(T *)out = o0;                                                                             \
+      *(T *)(out + c) = o1;                                                                       \
+      *(T *)(out + 2 * c) = o2;                                                                   \
+      *(T *)(out + 3 * c) = o3;                                                                   \
+      *(T *)(out + 4 * c) = o4;                                                                   \
+      *(T *)(out + 5 * c) = o5;                                                                   \
+    }                                                                                             \
   } while (0)
 
 DR_MULTIVERSION
-void dr_winograd4_input(const float *restrict x, long rowStride, float *restrict v, long c) {
+void dr_winograd_input(const float *restrict x, long rowStride, float *restrict v, long c) {
   long i = 0;
-  for (; i + 8 <= c; i += 8) DR_WINOGRAD4_INPUT_STEP(dr_f8);
-  for (; i < c; i++) DR_WINOGRAD4_INPUT_STEP(float);
+  for (; i + 8 <= c; i += 8) DR_WINOGRAD_INPUT_STEP(dr_f8);
+  for (; i < c; i++) DR_WINOGRAD_INPUT_STEP(float);
 }
 
-/* Channels [i, i + lanes) of one tile's output transform (plus bias and Relu), in type T. */
-#define DR_WINOGRAD4_OUTPUT_STEP(T, RELU)                                                           \
-  do {                                                                                          \
-    T s[24];                                                                                    \
-    for (int j = 0; j < 6; j++) {                                                               \
-      const float *col = m + j * c + i;                                                         \
-      DR_AT6(*(const T *)col, *(const T *)(col + 6 * c), *(const T *)(col + 12 * c),            \
-             *(const T *)(col + 18 * c), *(const T *)(col + 24 * c), *(const T *)(col + 30 * c), \
-             s[j], s[6 + j], s[12 + j], s[18 + j]);                                             \
-    }                                                                                           \
-    T b = {0};                                                                                  \
-    if (bias) b = *(const T *)(bias + i);                                                       \
-    for (int r = 0; r < 4; r++) {                                                               \
-      const T *row = s + r * 6;                                                                 \
-      T o[4];                                                                                   \
-      DR_AT6(row[0], row[1], row[2], row[3], row[4], row[5], o[0], o[1], o[2], o[3]);           \
-      float *out = y + r * rowStride + i;                                                       \
-      for (int k = 0; k < 4; k++) {                                                             \
-        T value = o[k];                                                                         \
-        if (bias) value = value + b;                                                            \
-        if (relu) value = RELU(value);                                                          \
-        *(T *)(out + k * c) = value;                                                            \
-      }                                                                                         \
-    }                                                                                           \
+/* Channels [i, i + lanes) of one tile's output transform to N x N outputs by OUT (plus bias and
+   Relu), in type T. */
+#define DR_WINOGRAD_OUTPUT_STEP(T, RELU, N, OUT)                                                   \
+  do {                                                                                            \
+    T s[6 * N];                                                                                   \
+    for (int j = 0; j < 6; j++) {                                                                 \
+      const float *col = m + j * c + i;                                                           \
+      T o[N];                                                                                     \
+      OUT(*(const T *)col, *(const T *)(col + 6 * c), *(const T *)(col + 12 * c),                \
+          *(const T *)(col + 18 * c), *(const T *)(col + 24 * c), *(const T *)(col + 30 * c), o); \
+      for (int r = 0; r < N; r++) s[r * 6 + j] = o[r];                                            \
+    }                                                                                             \
+    T b = {0};                                                                                    \
+    if (bias) b = *(const T *)(bias + i);                                                         \
+    for (int r = 0; r < N; r++) {                                                                 \
+      const T *row = s + r * 6;                                                                   \
+      T o[N];                                                                                     \
+      OUT(row[0], row[1], row[2], row[3], row[4], row[5], o);                                     \
+      float *out = y + r * rowStride + i;                                                         \
+      for (int k = 0; k < N; k++) {                                                               \
+        T value = o[k];                                                                           \
+        if (bias) value = value + b;                                                              \
+        if (relu) value = RELU(value);                                                            \
+        *(T *)(out + k * c) = value;                                                              \
+      }                                                                                           \
+    }                                                                                             \
   } while (0)
 
 /* The Relu, v > 0 ? v : 0, for one float and for eight. */
@@ -186,9 +199,17 @@ typedef int dr_i8 __attribute__((vector_size(32)));
 #define DR_RELU8(v) ((dr_f8)((dr_i8)((v) > (dr_f8){0}) & (dr_i8)(v)))
 
 DR_MULTIVERSION
-void dr_winograd4_output(const float *restrict m, float *restrict y, long rowStride, long c,
+void dr_winograd_output4(const float *restrict m, float *restrict y, long rowStride, long c,
                          const float *restrict bias, int relu) {
   long i = 0;
-  for (; i + 8 <= c; i += 8) DR_WINOGRAD4_OUTPUT_STEP(dr_f8, DR_RELU8);
-  for (; i < c; i++) DR_WINOGRAD4_OUTPUT_STEP(float, DR_RELU1);
+  for (; i + 8 <= c; i += 8) DR_WINOGRAD_OUTPUT_STEP(dr_f8, DR_RELU8, 4, DR_OUT4);
+  for (; i < c; i++) DR_WINOGRAD_OUTPUT_STEP(float, DR_RELU1, 4, DR_OUT4);
+}
+
+DR_MULTIVERSION
+void dr_winograd_output3(const float *restrict m, float *restrict y, long rowStride, long c,
+                         const float *restrict bias, int relu) {
+  long i = 0;
+  for (; i + 8 <= c; i += 8) DR_WINOGRAD_OUTPUT_STEP(dr_f8, DR_RELU8, 3, DR_OUT3);
+  for (; i < c; i++) DR_WINOGRAD_OUTPUT_STEP(float, DR_RELU1, 3, DR_OUT3);
 }

@@ -28,15 +28,19 @@ void dr_blur_tap1(float *restrict d, const float *a, const float *b, float w, lo
 void dr_blur_row_taps4(float *restrict d, const float *a, const float *b, float w0, float w1,
                        float w2, float w3, long n);
 
-/* Winograd F(4x4, 3x3), one tile, for each of `c` channels: `x` points at the tile's top-left
-   input pixel (pixel (r, s) at x + r * rowStride + s * c); v[xi * c + ch] = (B^T d B)[xi] for
-   xi = 0...35. */
-void dr_winograd4_input(const float *restrict x, long rowStride, float *restrict v, long c);
+/* Winograd input transform of one 6x6 tile, for each of `c` channels: `x` points at the tile's
+   top-left input pixel (pixel (r, s) at x + r * rowStride + s * c); v[xi * c + ch] =
+   (B^T d B)[xi] for xi = 0...35. Shared by F(4x4, 3x3) and F(3x3, 4x4). */
+void dr_winograd_input(const float *restrict x, long rowStride, float *restrict v, long c);
 
-/* The inverse: from m[xi * c + ch] (xi = 0...35), the tile's 4x4 outputs
-   y[r * rowStride + s * c + ch] = (A^T m A)[r][s], plus bias[ch] when `bias` is not NULL, then
-   the Relu when `relu` (v > 0 ? v : 0). */
-void dr_winograd4_output(const float *restrict m, float *restrict y, long rowStride, long c,
+/* The output transform of F(4x4, 3x3): from m[xi * c + ch] (xi = 0...35), the tile's 4x4
+   outputs y[r * rowStride + s * c + ch] = (A^T m A)[r][s], plus bias[ch] when `bias` is not
+   NULL, then the Relu when `relu` (v > 0 ? v : 0). */
+void dr_winograd_output4(const float *restrict m, float *restrict y, long rowStride, long c,
+                         const float *restrict bias, int relu);
+
+/* The same for F(3x3, 4x4): the tile's 3x3 outputs. */
+void dr_winograd_output3(const float *restrict m, float *restrict y, long rowStride, long c,
                          const float *restrict bias, int relu);
 
 /* The Relu's backward from its output: g[i] = y[i] > 0 ? g[i] : 0, for i < n. */

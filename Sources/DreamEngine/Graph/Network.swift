@@ -96,15 +96,21 @@ public final class Network: GradientSource {
   /// which is faster for the thin GEMMs of small tiles (see `lossAndGradients(of:)`).
   public var concurrentImages: Int { EngineThreads.count > 1 ? 4 * EngineThreads.count : 1 }
 
-  /// Computes the images concurrently, one single-threaded network pass per worker (workers take
-  /// the next image as they finish, which balances unequal tiles). Every pass's arithmetic is
-  /// independent of threading, so results are bit-identical to computing them one by one.
+  /// Computes the images concurrently, one single-threaded network pass per worker. Workers take
+  /// the next image as they finish, largest first, which balances unequal tiles (the classic's
+  /// random grid cuts a frame into tiles of different sizes; smallest last leaves the least idle
+  /// time at the end). Every pass's arithmetic is independent of threading and order, so results
+  /// are bit-identical to computing them one by one.
   public func lossAndGradients(of images: [RGBImage]) throws -> [(loss: Float, gradient: RGBImage)] {
     if images.count <= 1 || EngineThreads.count <= 1 { return try images.map { try lossAndGradient(of: $0) } }
     let results = ResultSlots<(loss: Float, gradient: RGBImage)>(count: images.count)
     let network = UncheckedSendableBox(self)
     let inputs = UncheckedSendableBox(images)
-    DispatchQueue.concurrentPerform(iterations: images.count) { i in
+    let largestFirst = images.indices.sorted {
+      (images[$0].width * images[$0].height, $1) > (images[$1].width * images[$1].height, $0)
+    }
+    DispatchQueue.concurrentPerform(iterations: images.count) { k in
+      let i = largestFirst[k]
       results.set(
         i, Result { try EngineThreads.runSerially { try network.value.lossAndGradient(of: inputs.value[i]) } }
       )

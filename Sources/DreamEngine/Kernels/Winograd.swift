@@ -1,13 +1,17 @@
 internal import CKernels
 
-/// Winograd F(4x4, 3x3) for 3x3 stride-1 convolutions (Lavin & Gray 2015): each 4x4 block of
-/// outputs comes from a 6x6 block of inputs through 36 elementwise products in a transformed
-/// space, so the multiply count is 36 per 16 outputs instead of 144 (4x fewer). Per band of tiles:
-/// the input transform V = B^T d B, 36 GEMMs V[xi] * U[xi] with the weights transformed once at
-/// model load (U = G g G^T, cin x cout), and the output transform A^T M A (with the op's bias and
-/// Relu). The same kernel computes the input gradient: for a stride-1 3x3 convolution it is a 3x3
+/// Winograd convolutions on 6x6 input tiles (Lavin & Gray 2015), points 0, 1, -1, 2, -2 and
+/// infinity. Two algorithms share the input transform V = B^T d B:
+/// - F(4x4, 3x3) for 3x3 stride-1 kernels: 36 products per 4x4 outputs instead of 144 (4x fewer
+///   multiplies).
+/// - F(3x3, 4x4) for the 4x4 kernels that a 7x7 stride-2 kernel becomes after a space-to-depth
+///   (``SpaceToDepthConv``): 36 products per 3x3 outputs instead of 144.
+///
+/// Per chunk of tiles: the input transform, 36 GEMMs V[xi] * U[xi] with the weights transformed
+/// once at model load (``WinogradWeights``), and the output transform (with the op's bias and
+/// Relu). The same kernel computes input gradients: for a stride-1 convolution the gradient is a
 /// correlation of dy with the weights flipped in space and transposed in channels, padded by
-/// 2 - pad (``WinogradWeights/backward``).
+/// kernel - 1 - pad (``WinogradWeights/backward``).
 ///
 /// Layout: a tile's 36 transformed rows are contiguous (`[tile][xi][channel]`), so each
 /// transform reads and writes one block; GEMM `xi` reads every tile's row `xi` through a leading
@@ -17,54 +21,85 @@ internal import CKernels
 ///
 /// Thread-count independence: each chunk is one thread's, its GEMMs are single-threaded
 /// OpenBLAS calls, and the chunks depend only on the sizes.
+enum WinogradTile: Sendable {
+  /// F(4x4, 3x3).
+  case kernel3
+  /// F(3x3, 4x4).
+  case kernel4
+
+  /// Kernel rows and columns.
+  var kernel: Int { self == .kernel3 ? 3 : 4 }
+  /// Outputs per tile, in each direction.
+  var outputs: Int { self == .kernel3 ? 4 : 3 }
+
+  /// The filter transform of one row or column of the kernel (`kernel` values `stride` apart in
+  /// `g`, six out, `outStride` apart): G g for F(4x4, 3x3); for F(3x3, 4x4) A h scaled by 1/f,
+  /// f = (4, -6, -6, 24, 24, 1), which leaves the output transform integer (see kernels.c).
+  func filterColumn(
+    _ g: UnsafePointer<Double>, stride: Int, _ out: UnsafeMutablePointer<Double>, outStride: Int
+  ) {
+    let row: (Double, Double, Double, Double, Double, Double)
+    switch self {
+    case .kernel3:
+      let (a, b, c) = (g[0], g[stride], g[2 * stride])
+      row = (a / 4, -(a + b + c) / 6, -(a - b + c) / 6, a / 24 + b / 12 + c / 6, a / 24 - b / 12 + c / 6, c)
+    case .kernel4:
+      let (a, b, c, d) = (g[0], g[stride], g[2 * stride], g[3 * stride])
+      row = (
+        a / 4, -(a + b + c + d) / 6, -(a - b + c - d) / 6, (a + 2 * b + 4 * c + 8 * d) / 24,
+        (a - 2 * b + 4 * c - 8 * d) / 24, d
+      )
+    }
+    (out[0], out[outStride], out[2 * outStride]) = (row.0, row.1, row.2)
+    (out[3 * outStride], out[4 * outStride], out[5 * outStride]) = (row.3, row.4, row.5)
+  }
+
+  /// `u` (6 x 6) = the transformed kernel of a row-major `kernel x kernel` `g`, in double
+  /// precision; `t` is scratch for `6 * kernel` values.
+  func transform(
+    _ g: UnsafePointer<Double>, _ u: UnsafeMutablePointer<Double>, scratch t: UnsafeMutablePointer<Double>
+  ) {
+    let k = kernel
+    // t = G g: 6 x k, a column at a time.
+    for j in 0..<k { filterColumn(g + j, stride: k, t + j, outStride: k) }
+    // u = t G^T: 6 x 6, a row at a time.
+    for i in 0..<6 { filterColumn(t + i * k, stride: 1, u + i * 6, outStride: 1) }
+  }
+}
+
 struct WinogradWeights: Sendable {
+  let tile: WinogradTile
   /// `36 x cin x cout`: U[xi] for the forward pass.
   let forward: FloatBuffer
-  /// `36 x cout x cin`: for the input gradient.
+  /// `36 x cout x cin`: from the kernel flipped in space, for the input gradient.
   let backward: FloatBuffer
 
-  /// From HWIO weights `3 x 3 x cin x cout`.
-  init(weights: FloatBuffer, cin: Int, cout: Int) {
+  /// From HWIO weights `k x k x cin x cout`, `k` the tile's kernel size.
+  init(weights: UnsafePointer<Float>, tile: WinogradTile, cin: Int, cout: Int) {
+    self.tile = tile
     forward = FloatBuffer(uninitialized: 36 * cin * cout)
     backward = FloatBuffer(uninitialized: 36 * cin * cout)
-    let w = weights.base
-    for ci in 0..<cin {
-      for co in 0..<cout {
-        var g = [Double](repeating: 0, count: 9)
-        var flipped = [Double](repeating: 0, count: 9)
-        for k in 0..<9 {
-          g[k] = Double(w[k * cin * cout + ci * cout + co])
-          flipped[8 - k] = g[k]
-        }
-        let u = Self.transform(g)
-        let v = Self.transform(flipped)
-        for xi in 0..<36 {
-          forward.base[xi * cin * cout + ci * cout + co] = Float(u[xi])
-          backward.base[xi * cin * cout + co * cin + ci] = Float(v[xi])
+    let taps = tile.kernel * tile.kernel
+    // g, the flipped g, their transforms and the transform's scratch.
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * taps + 72 + 24) { buffer in
+      guard let g = buffer.baseAddress else { return }
+      let flipped = g + taps
+      let (u, v, t) = (flipped + taps, flipped + taps + 36, flipped + taps + 72)
+      for ci in 0..<cin {
+        for co in 0..<cout {
+          for k in 0..<taps {
+            g[k] = Double(weights[k * cin * cout + ci * cout + co])
+            flipped[taps - 1 - k] = g[k]
+          }
+          tile.transform(g, u, scratch: t)
+          tile.transform(flipped, v, scratch: t)
+          for xi in 0..<36 {
+            forward.base[xi * cin * cout + ci * cout + co] = Float(u[xi])
+            backward.base[xi * cin * cout + co * cin + ci] = Float(v[xi])
+          }
         }
       }
     }
-  }
-
-  /// G g G^T for a row-major 3x3 `g` (in double precision), with G's rows (1/4, 0, 0),
-  /// (-1/6, -1/6, -1/6), (-1/6, 1/6, -1/6), (1/24, 1/12, 1/6), (1/24, -1/12, 1/6), (0, 0, 1).
-  static func transform(_ g: [Double]) -> [Double] {
-    func rows(_ a: Double, _ b: Double, _ c: Double) -> [Double] {
-      [a / 4, -(a + b + c) / 6, -(a - b + c) / 6, a / 24 + b / 12 + c / 6, a / 24 - b / 12 + c / 6, c]
-    }
-    // t = G g: 6 x 3.
-    var t = [Double](repeating: 0, count: 18)
-    for j in 0..<3 {
-      let column = rows(g[j], g[3 + j], g[6 + j])
-      for i in 0..<6 { t[i * 3 + j] = column[i] }
-    }
-    // u = t G^T: 6 x 6.
-    var u = [Double](repeating: 0, count: 36)
-    for i in 0..<6 {
-      let row = rows(t[i * 3], t[i * 3 + 1], t[i * 3 + 2])
-      for j in 0..<6 { u[i * 6 + j] = row[j] }
-    }
-    return u
   }
 }
 
@@ -77,26 +112,28 @@ func winogradChunkTiles(cin: Int, cout: Int) -> Int {
   return min(256, max(16, budget / (36 * (cin + cout))))
 }
 
-/// `y = relu?(x (*) w + bias?)` for a 3x3 stride-1 window: `x` is `inH x inW x cin` (HWC), read
-/// with `padTop` / `padLeft` zero rows/columns before it (and zeros past its end), `y` is
-/// `outH x outW x cout`, `u` is `36 x cin x cout` (``WinogradWeights``).
+/// `y = relu?(x (*) w + bias?)` for a stride-1 window of the tile's kernel size: `x` is
+/// `inH x inW x cin` (HWC), read with `padTop` / `padLeft` zero rows/columns before it (and zeros
+/// past its end), `y` is `outH x outW x cout`, `u` is `36 x cin x cout` (``WinogradWeights``).
 ///
 /// Tiles (row-major over the output) are processed in fixed chunks of
 /// ``winogradChunkTiles(cin:cout:)``; each chunk is transformed, multiplied and transformed back
 /// by one thread, so chunks run concurrently and the result does not depend on the thread count.
-func winogradConv3x3(
-  x: UnsafePointer<Float>, inH: Int, inW: Int, cin: Int, padTop: Int, padLeft: Int,
+func winogradConvolve(
+  _ tile: WinogradTile, x: UnsafePointer<Float>, inH: Int, inW: Int, cin: Int, padTop: Int, padLeft: Int,
   y: UnsafeMutablePointer<Float>, outH: Int, outW: Int, cout: Int, u: UnsafePointer<Float>,
   bias: UnsafePointer<Float>? = nil, relu: Bool = false
 ) {
-  let tilesW = (outW + 3) / 4
-  let tileCount = tilesW * ((outH + 3) / 4)
+  let n = tile.outputs
+  let tilesW = (outW + n - 1) / n
+  let tileCount = tilesW * ((outH + n - 1) / n)
   guard tileCount > 0 else { return }
   let chunk = winogradChunkTiles(cin: cin, cout: cout)
   let chunks = (tileCount + chunk - 1) / chunk
+  let output = tile == .kernel3 ? dr_winograd_output4 : dr_winograd_output3
   parallelChunks(chunks) { range in
     let scratch = UnsafeMutablePointer<Float>.allocate(
-      capacity: chunk * 36 * (cin + cout) + max(36 * cin, 16 * cout))
+      capacity: chunk * 36 * (cin + cout) + max(36 * cin, n * n * cout))
     defer { scratch.deallocate() }
     let v = scratch
     let m = scratch + chunk * 36 * cin
@@ -105,10 +142,10 @@ func winogradConv3x3(
       let first = c * chunk
       let tiles = min(chunk, tileCount - first)
       for t in 0..<tiles {
-        let iy0 = 4 * ((first + t) / tilesW) - padTop
-        let ix0 = 4 * ((first + t) % tilesW) - padLeft
+        let iy0 = n * ((first + t) / tilesW) - padTop
+        let ix0 = n * ((first + t) % tilesW) - padLeft
         if iy0 >= 0, iy0 + 6 <= inH, ix0 >= 0, ix0 + 6 <= inW {
-          dr_winograd4_input(x + (iy0 * inW + ix0) * cin, inW * cin, v + t * 36 * cin, cin)
+          dr_winograd_input(x + (iy0 * inW + ix0) * cin, inW * cin, v + t * 36 * cin, cin)
           continue
         }
         for r in 0..<6 {
@@ -123,7 +160,7 @@ func winogradConv3x3(
             }
           }
         }
-        dr_winograd4_input(edge, 6 * cin, v + t * 36 * cin, cin)
+        dr_winograd_input(edge, 6 * cin, v + t * 36 * cin, cin)
       }
       for xi in 0..<36 {
         sgemmSerial(
@@ -131,17 +168,16 @@ func winogradConv3x3(
           c: m + xi * cout, ldc: 36 * cout)
       }
       for t in 0..<tiles {
-        let oy = 4 * ((first + t) / tilesW)
-        let ox = 4 * ((first + t) % tilesW)
-        if oy + 4 <= outH, ox + 4 <= outW {
-          dr_winograd4_output(
-            m + t * 36 * cout, y + (oy * outW + ox) * cout, outW * cout, cout, bias, relu ? 1 : 0)
+        let oy = n * ((first + t) / tilesW)
+        let ox = n * ((first + t) % tilesW)
+        if oy + n <= outH, ox + n <= outW {
+          output(m + t * 36 * cout, y + (oy * outW + ox) * cout, outW * cout, cout, bias, relu ? 1 : 0)
           continue
         }
-        dr_winograd4_output(m + t * 36 * cout, edge, 4 * cout, cout, bias, relu ? 1 : 0)
-        for r in 0..<min(4, outH - oy) {
+        output(m + t * 36 * cout, edge, n * cout, cout, bias, relu ? 1 : 0)
+        for r in 0..<min(n, outH - oy) {
           (y + ((oy + r) * outW + ox) * cout).update(
-            from: edge + r * 4 * cout, count: min(4, outW - ox) * cout)
+            from: edge + r * n * cout, count: min(n, outW - ox) * cout)
         }
       }
     }

@@ -2,8 +2,8 @@
 ///
 /// Shapes: `x` is `h x w x cin`; `weights` is `kh x kw x cin x cout`; `bias` is `[cout]`;
 /// the output is `outH x outW x cout` with TensorFlow's padding rule (`WindowGeometry`).
-/// The fast paths are Winograd F(4x4, 3x3) for 3x3 stride-1 kernels and im2col + sgemm for the
-/// rest; `naiveForward`/`naiveBackward` are the plain-loop references.
+/// The fast paths are Winograd F(4x4, 3x3) for 3x3 stride-1 kernels, space-to-depth and Winograd
+/// F(3x3, 4x4) for 7x7 stride-2 kernels, and im2col + sgemm for the rest; `naiveForward`/`naiveBackward` are the plain-loop references.
 public struct Conv2D: Sendable {
   public let kernelH: Int, kernelW: Int, inChannels: Int, outChannels: Int
   public let strideH: Int, strideW: Int
@@ -12,8 +12,10 @@ public struct Conv2D: Sendable {
   public var bias: FloatBuffer?
   public var relu: Bool
   /// The weights transformed for Winograd F(4x4, 3x3), for 3x3 stride-1 kernels (computed once,
-  /// when the op is made); nil: im2col + sgemm.
+  /// when the op is made).
   let winograd: WinogradWeights?
+  /// The 7x7 stride-2 path (space-to-depth and Winograd F(3x3, 4x4)).
+  let spaceToDepth: SpaceToDepthConv?
 
   public init(
     kernelH: Int, kernelW: Int, inChannels: Int, outChannels: Int, strideH: Int, strideW: Int,
@@ -35,7 +37,10 @@ public struct Conv2D: Sendable {
     self.relu = relu
     self.winograd =
       kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1
-      ? WinogradWeights(weights: weights, cin: inChannels, cout: outChannels) : nil
+      ? WinogradWeights(weights: weights.base, tile: .kernel3, cin: inChannels, cout: outChannels) : nil
+    self.spaceToDepth =
+      SpaceToDepthConv.applies(kernelH: kernelH, kernelW: kernelW, strideH: strideH, strideW: strideW)
+      ? SpaceToDepthConv(weights: weights, cin: inChannels, cout: outChannels) : nil
   }
 
   func geometry(_ input: TensorShape) -> WindowGeometry {
@@ -57,10 +62,15 @@ public struct Conv2D: Sendable {
       shape: TensorShape(height: g.outH, width: g.outW, channels: outChannels),
       storage: FloatBuffer(uninitialized: g.outH * g.outW * outChannels))
     if let winograd {
-      winogradConv3x3(
-        x: x.storage.base, inH: x.shape.height, inW: x.shape.width, cin: inChannels, padTop: g.padTop,
+      winogradConvolve(
+        .kernel3, x: x.storage.base, inH: x.shape.height, inW: x.shape.width, cin: inChannels,
+        padTop: g.padTop,
         padLeft: g.padLeft, y: y.storage.base, outH: g.outH, outW: g.outW, cout: outChannels,
         u: winograd.forward.base, bias: bias?.base, relu: relu)
+      return y
+    }
+    if let spaceToDepth {
+      spaceToDepth.forward(x: x.storage.base, geometry: g, y: y.storage.base, bias: bias?.base, relu: relu)
       return y
     }
     convForwardGEMM(
@@ -77,10 +87,14 @@ public struct Conv2D: Sendable {
     let dx = Tensor(shape: inputShape, storage: FloatBuffer(uninitialized: inputShape.count))
     if let winograd {
       // A 3x3 correlation of dy with the flipped, transposed weights, padded by 2 - pad.
-      winogradConv3x3(
-        x: dy.storage.base, inH: g.outH, inW: g.outW, cin: outChannels, padTop: 2 - g.padTop,
+      winogradConvolve(
+        .kernel3, x: dy.storage.base, inH: g.outH, inW: g.outW, cin: outChannels, padTop: 2 - g.padTop,
         padLeft: 2 - g.padLeft, y: dx.storage.base, outH: inputShape.height, outW: inputShape.width,
         cout: inChannels, u: winograd.backward.base)
+      return dx
+    }
+    if let spaceToDepth {
+      spaceToDepth.backward(dy: dy.storage.base, geometry: g, dx: dx.storage.base)
       return dx
     }
     convBackwardInputGEMM(
