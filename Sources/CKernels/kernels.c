@@ -88,9 +88,35 @@ void dr_blur_row_taps4(float *restrict d, const float *a, const float *b, float 
   }
 }
 
+/* Interleaved double sums (ckernels.h): TERM(v) is what element v adds. */
+#define DR_INTERLEAVED_SUM(TERM)                                 \
+  double part[16] = {0};                                         \
+  long i = 0;                                                    \
+  for (; i + 16 <= n; i += 16)                                   \
+    for (int k = 0; k < 16; k++) part[k] += TERM((double)p[i + k]); \
+  for (int k = 0; i + k < n; k++) part[k] += TERM((double)p[i + k]); \
+  for (int width = 8; width >= 1; width /= 2)                    \
+    for (int k = 0; k < width; k++) part[k] = part[k] + part[k + width]; \
+  return part[0]
+
+#define DR_TERM_VALUE(v) (v)
+#define DR_TERM_ABS(v) ((v) < 0 ? -(v) : (v))
+#define DR_TERM_SQUARED_DEVIATION(v) (((v) - mean) * ((v) - mean))
+
+DR_MULTIVERSION
+double dr_sum(const float *p, long n) { DR_INTERLEAVED_SUM(DR_TERM_VALUE); }
+
+DR_MULTIVERSION
+double dr_sum_abs(const float *p, long n) { DR_INTERLEAVED_SUM(DR_TERM_ABS); }
+
+DR_MULTIVERSION
+double dr_sum_squared_deviation(const float *p, long n, double mean) {
+  DR_INTERLEAVED_SUM(DR_TERM_SQUARED_DEVIATION);
+}
+
 /* Winograd transforms on 6x6 input tiles (DreamEngine/Kernels/Winograd.swift), points 0, 1, -1,
    2, -2 and infinity: F(4x4, 3x3) and F(3x3, 4x4) share the input transform B^T d B. Written once
-   for 8-channel vectors and once for the scalar tail, with the same operations in the same order
+   for 8- and 4-channel vectors and the scalar tail, with the same operations in the same order
    and no fused multiply-adds (the pragma above), so every clone and every channel computes the
    same bits. Rows of B^T d for one column d0..d5 of a tile:
      t0 = 4 d0 - 5 d2 + d4                 t5 = 4 d1 - 5 d3 + d5
@@ -130,8 +156,9 @@ void dr_blur_row_taps4(float *restrict d, const float *a, const float *b, float 
     (o)[2] = p_ + 4.0f * r_ + (m5);                            \
   } while (0)
 
-/* Eight floats, loaded and stored unaligned. */
+/* Eight and four floats, loaded and stored unaligned. */
 typedef float dr_f8 __attribute__((vector_size(32), aligned(4), may_alias));
+typedef float dr_f4 __attribute__((vector_size(16), aligned(4), may_alias));
 
 /* Channels [i, i + lanes) of one tile's input transform, in the type T of that many floats. */
 #define DR_WINOGRAD_INPUT_STEP(T)                                                                 \
@@ -162,6 +189,7 @@ DR_MULTIVERSION
 void dr_winograd_input(const float *restrict x, long rowStride, float *restrict v, long c) {
   long i = 0;
   for (; i + 8 <= c; i += 8) DR_WINOGRAD_INPUT_STEP(dr_f8);
+  for (; i + 4 <= c; i += 4) DR_WINOGRAD_INPUT_STEP(dr_f4);
   for (; i < c; i++) DR_WINOGRAD_INPUT_STEP(float);
 }
 
@@ -195,14 +223,17 @@ void dr_winograd_input(const float *restrict x, long rowStride, float *restrict 
 
 /* The Relu, v > 0 ? v : 0, for one float and for eight. */
 typedef int dr_i8 __attribute__((vector_size(32)));
+typedef int dr_i4 __attribute__((vector_size(16)));
 #define DR_RELU1(v) ((v) > 0.0f ? (v) : 0.0f)
 #define DR_RELU8(v) ((dr_f8)((dr_i8)((v) > (dr_f8){0}) & (dr_i8)(v)))
+#define DR_RELU4(v) ((dr_f4)((dr_i4)((v) > (dr_f4){0}) & (dr_i4)(v)))
 
 DR_MULTIVERSION
 void dr_winograd_output4(const float *restrict m, float *restrict y, long rowStride, long c,
                          const float *restrict bias, int relu) {
   long i = 0;
   for (; i + 8 <= c; i += 8) DR_WINOGRAD_OUTPUT_STEP(dr_f8, DR_RELU8, 4, DR_OUT4);
+  for (; i + 4 <= c; i += 4) DR_WINOGRAD_OUTPUT_STEP(dr_f4, DR_RELU4, 4, DR_OUT4);
   for (; i < c; i++) DR_WINOGRAD_OUTPUT_STEP(float, DR_RELU1, 4, DR_OUT4);
 }
 
@@ -211,5 +242,6 @@ void dr_winograd_output3(const float *restrict m, float *restrict y, long rowStr
                          const float *restrict bias, int relu) {
   long i = 0;
   for (; i + 8 <= c; i += 8) DR_WINOGRAD_OUTPUT_STEP(dr_f8, DR_RELU8, 3, DR_OUT3);
+  for (; i + 4 <= c; i += 4) DR_WINOGRAD_OUTPUT_STEP(dr_f4, DR_RELU4, 3, DR_OUT3);
   for (; i < c; i++) DR_WINOGRAD_OUTPUT_STEP(float, DR_RELU1, 3, DR_OUT3);
 }

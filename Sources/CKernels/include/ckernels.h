@@ -49,3 +49,10 @@ void dr_relu_mask(float *restrict g, const float *restrict y, long n);
 /* Per row of `c` channels: y[c] = y[c] + b[c], then the Relu (v > 0 ? v : 0) when `relu`;
    b == NULL means no bias. */
 void dr_bias_relu(float *restrict y, const float *restrict b, long rows, long c, int relu);
+
+/* Sums in double of p[i] (dr_sum), |p[i]| (dr_sum_abs) and (p[i] - mean)^2 (dr_sum_squared_deviation),
+   i < n, in 16 interleaved partial sums (element i goes to partial i % 16, so the loop
+   vectorises) added pairwise at the end: a fixed order, the same in every clone. */
+double dr_sum(const float *p, long n);
+double dr_sum_abs(const float *p, long n);
+double dr_sum_squared_deviation(const float *p, long n, double mean);

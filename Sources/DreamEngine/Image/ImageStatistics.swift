@@ -1,27 +1,17 @@
+internal import CKernels
+
 /// Deterministic reductions over images (means and standard deviations used to normalise
 /// gradients).
 ///
-/// Each row is reduced in Double by one thread, then the per-row partial sums are added in row
+/// Each row is reduced in Double by one thread (in 16 interleaved partial sums, `dr_sum`), then the per-row partial sums are added in row
 /// order on the calling thread: the result does not depend on the thread count.
 extension ImageOps {
   /// Population standard deviation of all values (numpy `np.std`, ddof 0), two-pass, in Double.
   public func standardDeviation(_ image: RGBImage) -> Double {
     let n = image.pixels.count
     guard n > 0 else { return 0 }
-    let mean =
-      sumRows(image) { p, count in
-        var s = 0.0
-        for i in 0..<count { s += Double(p[i]) }
-        return s
-      } / Double(n)
-    let squares = sumRows(image) { p, count in
-      var s = 0.0
-      for i in 0..<count {
-        let d = Double(p[i]) - mean
-        s += d * d
-      }
-      return s
-    }
+    let mean = sumRows(image) { p, count in dr_sum(p, count) } / Double(n)
+    let squares = sumRows(image) { p, count in dr_sum_squared_deviation(p, count, mean) }
     return (squares / Double(n)).squareRoot()
   }
 
@@ -29,11 +19,7 @@ extension ImageOps {
   public func meanAbsoluteValue(_ image: RGBImage) -> Double {
     let n = image.pixels.count
     guard n > 0 else { return 0 }
-    return sumRows(image) { p, count in
-      var s = 0.0
-      for i in 0..<count { s += Double(abs(p[i])) }
-      return s
-    } / Double(n)
+    return sumRows(image) { p, count in dr_sum_abs(p, count) } / Double(n)
   }
 
   /// Sum over rows of `rowSum(rowStart, rowLength)`, combined in row order.
