@@ -115,7 +115,7 @@ double dr_sum_squared_deviation(const float *p, long n, double mean) {
 }
 
 /* Winograd transforms on 6x6 input tiles (DreamEngine/Kernels/Winograd.swift), points 0, 1, -1,
-   2, -2 and infinity: F(4x4, 3x3) and F(3x3, 4x4) share the input transform B^T d B. Written once
+   2, -2 and infinity: every F(N x N, (7 - N) x (7 - N)) shares the input transform B^T d B. Written once
    for 8- and 4-channel vectors and the scalar tail, with the same operations in the same order
    and no fused multiply-adds (the pragma above), so every clone and every channel computes the
    same bits. Rows of B^T d for one column d0..d5 of a tile:
@@ -134,26 +134,24 @@ double dr_sum_squared_deviation(const float *p, long n, double mean) {
     t5 = 4.0f * (d1) - 5.0f * (d3) + (d5);                                \
   } while (0)
 
-/* Output transforms for one column m0..m5, with p = m1 + m2, q = m1 - m2, r = m3 + m4,
-   s = m3 - m4. F(4x4, 3x3), A^T m: o0 = m0 + p + r, o1 = q + 2 s, o2 = p + 4 r, o3 = q + 8 s + m5.
-   F(3x3, 4x4), whose 1/f scales are folded into the transformed weights: o0 = m0 + p + r,
-   o1 = q + 2 s, o2 = p + 4 r + m5. */
-#define DR_OUT4(m0, m1, m2, m3, m4, m5, o)                     \
+/* The output transform for one column m0..m5 to N outputs (F(N x N, (7 - N) x (7 - N))):
+   o_i = sum over the finite points x of x^i m_x, plus m5 (the point at infinity) in the last
+   output; for F(N x N, k x k) with k > 3 the 1/f scales of the points are folded into the
+   transformed weights, so these coefficients are the whole transform. With p = m1 + m2,
+   q = m1 - m2, r = m3 + m4, s = m3 - m4: o0 = m0 + p + r, odd i: q + 2^i s, even i > 0:
+   p + 2^i r (then + m5 for the last). */
+#define DR_OUT(N, m0, m1, m2, m3, m4, m5, o)                   \
   do {                                                         \
     const __typeof__(m0) p_ = (m1) + (m2), q_ = (m1) - (m2);   \
     const __typeof__(m0) r_ = (m3) + (m4), s_ = (m3) - (m4);   \
     (o)[0] = (m0) + p_ + r_;                                   \
-    (o)[1] = q_ + 2.0f * s_;                                   \
-    (o)[2] = p_ + 4.0f * r_;                                   \
-    (o)[3] = q_ + 8.0f * s_ + (m5);                            \
-  } while (0)
-#define DR_OUT3(m0, m1, m2, m3, m4, m5, o)                     \
-  do {                                                         \
-    const __typeof__(m0) p_ = (m1) + (m2), q_ = (m1) - (m2);   \
-    const __typeof__(m0) r_ = (m3) + (m4), s_ = (m3) - (m4);   \
-    (o)[0] = (m0) + p_ + r_;                                   \
-    (o)[1] = q_ + 2.0f * s_;                                   \
-    (o)[2] = p_ + 4.0f * r_ + (m5);                            \
+    for (int i_ = 1; i_ < (N); i_++) {                         \
+      if (i_ & 1)                                              \
+        (o)[i_] = q_ + (float)(1 << i_) * s_;                  \
+      else                                                     \
+        (o)[i_] = p_ + (float)(1 << i_) * r_;                  \
+    }                                                          \
+    (o)[(N) - 1] = (o)[(N) - 1] + (m5);                        \
   } while (0)
 
 /* Eight and four floats, loaded and stored unaligned. */
@@ -193,16 +191,16 @@ void dr_winograd_input(const float *restrict x, long rowStride, float *restrict 
   for (; i < c; i++) DR_WINOGRAD_INPUT_STEP(float);
 }
 
-/* Channels [i, i + lanes) of one tile's output transform to N x N outputs by OUT (plus bias and
-   Relu), in type T. */
-#define DR_WINOGRAD_OUTPUT_STEP(T, RELU, N, OUT)                                                   \
+/* Channels [i, i + lanes) of one tile's output transform to N x N outputs (plus bias and Relu),
+   in type T. */
+#define DR_WINOGRAD_OUTPUT_STEP(T, RELU, N)                                                   \
   do {                                                                                            \
     T s[6 * N];                                                                                   \
     for (int j = 0; j < 6; j++) {                                                                 \
       const float *col = m + j * c + i;                                                           \
       T o[N];                                                                                     \
-      OUT(*(const T *)col, *(const T *)(col + 6 * c), *(const T *)(col + 12 * c),                \
-          *(const T *)(col + 18 * c), *(const T *)(col + 24 * c), *(const T *)(col + 30 * c), o); \
+      DR_OUT(N, *(const T *)col, *(const T *)(col + 6 * c), *(const T *)(col + 12 * c),          \
+             *(const T *)(col + 18 * c), *(const T *)(col + 24 * c), *(const T *)(col + 30 * c), o); \
       for (int r = 0; r < N; r++) s[r * 6 + j] = o[r];                                            \
     }                                                                                             \
     T b = {0};                                                                                    \
@@ -210,7 +208,7 @@ void dr_winograd_input(const float *restrict x, long rowStride, float *restrict 
     for (int r = 0; r < N; r++) {                                                                 \
       const T *row = s + r * 6;                                                                   \
       T o[N];                                                                                     \
-      OUT(row[0], row[1], row[2], row[3], row[4], row[5], o);                                     \
+      DR_OUT(N, row[0], row[1], row[2], row[3], row[4], row[5], o);                               \
       float *out = y + r * rowStride + i;                                                         \
       for (int k = 0; k < N; k++) {                                                               \
         T value = o[k];                                                                           \
@@ -228,20 +226,17 @@ typedef int dr_i4 __attribute__((vector_size(16)));
 #define DR_RELU8(v) ((dr_f8)((dr_i8)((v) > (dr_f8){0}) & (dr_i8)(v)))
 #define DR_RELU4(v) ((dr_f4)((dr_i4)((v) > (dr_f4){0}) & (dr_i4)(v)))
 
-DR_MULTIVERSION
-void dr_winograd_output4(const float *restrict m, float *restrict y, long rowStride, long c,
-                         const float *restrict bias, int relu) {
-  long i = 0;
-  for (; i + 8 <= c; i += 8) DR_WINOGRAD_OUTPUT_STEP(dr_f8, DR_RELU8, 4, DR_OUT4);
-  for (; i + 4 <= c; i += 4) DR_WINOGRAD_OUTPUT_STEP(dr_f4, DR_RELU4, 4, DR_OUT4);
-  for (; i < c; i++) DR_WINOGRAD_OUTPUT_STEP(float, DR_RELU1, 4, DR_OUT4);
-}
+#define DR_DEFINE_WINOGRAD_OUTPUT(N)                                                              \
+  DR_MULTIVERSION                                                                                 \
+  void dr_winograd_output##N(const float *restrict m, float *restrict y, long rowStride, long c,  \
+                             const float *restrict bias, int relu) {                              \
+    long i = 0;                                                                                   \
+    for (; i + 8 <= c; i += 8) DR_WINOGRAD_OUTPUT_STEP(dr_f8, DR_RELU8, N);                        \
+    for (; i + 4 <= c; i += 4) DR_WINOGRAD_OUTPUT_STEP(dr_f4, DR_RELU4, N);                        \
+    for (; i < c; i++) DR_WINOGRAD_OUTPUT_STEP(float, DR_RELU1, N);                                \
+  }
 
-DR_MULTIVERSION
-void dr_winograd_output3(const float *restrict m, float *restrict y, long rowStride, long c,
-                         const float *restrict bias, int relu) {
-  long i = 0;
-  for (; i + 8 <= c; i += 8) DR_WINOGRAD_OUTPUT_STEP(dr_f8, DR_RELU8, 3, DR_OUT3);
-  for (; i + 4 <= c; i += 4) DR_WINOGRAD_OUTPUT_STEP(dr_f4, DR_RELU4, 3, DR_OUT3);
-  for (; i < c; i++) DR_WINOGRAD_OUTPUT_STEP(float, DR_RELU1, 3, DR_OUT3);
-}
+DR_DEFINE_WINOGRAD_OUTPUT(2)
+DR_DEFINE_WINOGRAD_OUTPUT(3)
+DR_DEFINE_WINOGRAD_OUTPUT(4)
+DR_DEFINE_WINOGRAD_OUTPUT(5)

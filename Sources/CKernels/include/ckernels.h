@@ -30,17 +30,19 @@ void dr_blur_row_taps4(float *restrict d, const float *a, const float *b, float 
 
 /* Winograd input transform of one 6x6 tile, for each of `c` channels: `x` points at the tile's
    top-left input pixel (pixel (r, s) at x + r * rowStride + s * c); v[xi * c + ch] =
-   (B^T d B)[xi] for xi = 0...35. Shared by F(4x4, 3x3) and F(3x3, 4x4). */
+   (B^T d B)[xi] for xi = 0...35. Shared by every F(N x N, (7 - N) x (7 - N)). */
 void dr_winograd_input(const float *restrict x, long rowStride, float *restrict v, long c);
 
-/* The output transform of F(4x4, 3x3): from m[xi * c + ch] (xi = 0...35), the tile's 4x4
-   outputs y[r * rowStride + s * c + ch] = (A^T m A)[r][s], plus bias[ch] when `bias` is not
-   NULL, then the Relu when `relu` (v > 0 ? v : 0). */
+/* The output transform of F(N x N, (7 - N) x (7 - N)), N = 2...5: from m[xi * c + ch]
+   (xi = 0...35), the tile's N x N outputs y[r * rowStride + s * c + ch] = (A^T m A)[r][s], plus
+   bias[ch] when `bias` is not NULL, then the Relu when `relu` (v > 0 ? v : 0). */
+void dr_winograd_output2(const float *restrict m, float *restrict y, long rowStride, long c,
+                         const float *restrict bias, int relu);
+void dr_winograd_output3(const float *restrict m, float *restrict y, long rowStride, long c,
+                         const float *restrict bias, int relu);
 void dr_winograd_output4(const float *restrict m, float *restrict y, long rowStride, long c,
                          const float *restrict bias, int relu);
-
-/* The same for F(3x3, 4x4): the tile's 3x3 outputs. */
-void dr_winograd_output3(const float *restrict m, float *restrict y, long rowStride, long c,
+void dr_winograd_output5(const float *restrict m, float *restrict y, long rowStride, long c,
                          const float *restrict bias, int relu);
 
 /* The Relu's backward from its output: g[i] = y[i] > 0 ? g[i] : 0, for i < n. */

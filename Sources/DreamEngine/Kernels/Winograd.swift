@@ -1,11 +1,13 @@
 internal import CKernels
 
 /// Winograd convolutions on 6x6 input tiles (Lavin & Gray 2015), points 0, 1, -1, 2, -2 and
-/// infinity. Two algorithms share the input transform V = B^T d B:
-/// - F(4x4, 3x3) for 3x3 stride-1 kernels: 36 products per 4x4 outputs instead of 144 (4x fewer
-///   multiplies).
-/// - F(3x3, 4x4) for the 4x4 kernels that a 7x7 stride-2 kernel becomes after a space-to-depth
-///   (``SpaceToDepthConv``): 36 products per 3x3 outputs instead of 144.
+/// infinity: F(n x n, k x k) with n + k = 7 computes n x n outputs of a k x k kernel from 36
+/// products, where a direct convolution needs n^2 k^2. All of them share the input transform
+/// V = B^T d B; the engine uses
+/// - F(4x4, 3x3) for 3x3 stride-1 kernels (36 products instead of 144),
+/// - F(2x2, 5x5) for 5x5 stride-1 kernels (36 instead of 100),
+/// - F(3x3, 4x4) and F(5x5, 2x2) for the 4x4 and 2x2 kernels that 7x7 and 3x3 stride-2 kernels
+///   become after a space-to-depth (``SpaceToDepthConv``).
 ///
 /// Per chunk of tiles: the input transform, 36 GEMMs V[xi] * U[xi] with the weights transformed
 /// once at model load (``WinogradWeights``), and the output transform (with the op's bias and
@@ -21,37 +23,42 @@ internal import CKernels
 ///
 /// Thread-count independence: each chunk is one thread's, its GEMMs are single-threaded
 /// OpenBLAS calls, and the chunks depend only on the sizes.
-enum WinogradTile: Sendable {
-  /// F(4x4, 3x3).
-  case kernel3
-  /// F(3x3, 4x4).
-  case kernel4
-
-  /// Kernel rows and columns.
-  var kernel: Int { self == .kernel3 ? 3 : 4 }
+struct WinogradTile: Sendable, Equatable {
+  /// Kernel rows and columns: 2...5.
+  let kernel: Int
   /// Outputs per tile, in each direction.
-  var outputs: Int { self == .kernel3 ? 4 : 3 }
+  var outputs: Int { 7 - kernel }
+
+  init(kernel: Int) {
+    precondition((2...5).contains(kernel), "WinogradTile: no 6x6-tile algorithm for \(kernel)x\(kernel)")
+    self.kernel = kernel
+  }
+
+  /// Whether a kernel of this size has one.
+  static func supports(kernel: Int) -> Bool { (2...5).contains(kernel) }
+
+  /// The finite points and their scales f_x = the product over the other finite points y of
+  /// (x - y); the point at infinity comes last.
+  private static let points: [Double] = [0, 1, -1, 2, -2]
+  private static let scales: [Double] = [4, -6, -6, 24, 24]
 
   /// The filter transform of one row or column of the kernel (`kernel` values `stride` apart in
-  /// `g`, six out, `outStride` apart): G g for F(4x4, 3x3); for F(3x3, 4x4) A h scaled by 1/f,
-  /// f = (4, -6, -6, 24, 24, 1), which leaves the output transform integer (see kernels.c).
+  /// `g`, six out, `outStride` apart): G g, with G's row for a finite point x
+  /// (1, x, x^2, ...) / f_x and for infinity (0, ..., 0, 1). The 1/f scales live here so that the
+  /// output transform has integer coefficients (see kernels.c).
   func filterColumn(
     _ g: UnsafePointer<Double>, stride: Int, _ out: UnsafeMutablePointer<Double>, outStride: Int
   ) {
-    let row: (Double, Double, Double, Double, Double, Double)
-    switch self {
-    case .kernel3:
-      let (a, b, c) = (g[0], g[stride], g[2 * stride])
-      row = (a / 4, -(a + b + c) / 6, -(a - b + c) / 6, a / 24 + b / 12 + c / 6, a / 24 - b / 12 + c / 6, c)
-    case .kernel4:
-      let (a, b, c, d) = (g[0], g[stride], g[2 * stride], g[3 * stride])
-      row = (
-        a / 4, -(a + b + c + d) / 6, -(a - b + c - d) / 6, (a + 2 * b + 4 * c + 8 * d) / 24,
-        (a - 2 * b + 4 * c - 8 * d) / 24, d
-      )
+    for (j, x) in Self.points.enumerated() {
+      var sum = 0.0
+      var power = 1.0
+      for k in 0..<kernel {
+        sum += power * g[k * stride]
+        power *= x
+      }
+      out[j * outStride] = sum / Self.scales[j]
     }
-    (out[0], out[outStride], out[2 * outStride]) = (row.0, row.1, row.2)
-    (out[3 * outStride], out[4 * outStride], out[5 * outStride]) = (row.3, row.4, row.5)
+    out[5 * outStride] = g[(kernel - 1) * stride]
   }
 
   /// `u` (6 x 6) = the transformed kernel of a row-major `kernel x kernel` `g`, in double
@@ -81,7 +88,7 @@ struct WinogradWeights: Sendable {
     backward = FloatBuffer(uninitialized: 36 * cin * cout)
     let taps = tile.kernel * tile.kernel
     // g, the flipped g, their transforms and the transform's scratch.
-    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * taps + 72 + 24) { buffer in
+    withUnsafeTemporaryAllocation(of: Double.self, capacity: 2 * taps + 72 + 6 * tile.kernel) { buffer in
       guard let g = buffer.baseAddress else { return }
       let flipped = g + taps
       let (u, v, t) = (flipped + taps, flipped + taps + 36, flipped + taps + 72)
@@ -130,7 +137,16 @@ func winogradConvolve(
   guard tileCount > 0 else { return }
   let chunk = winogradChunkTiles(cin: cin, cout: cout)
   let chunks = (tileCount + chunk - 1) / chunk
-  let output = tile == .kernel3 ? dr_winograd_output4 : dr_winograd_output3
+  let output:
+    @convention(c) (
+      UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int, UnsafePointer<Float>?, Int32
+    ) -> Void
+  switch n {
+  case 2: output = dr_winograd_output2
+  case 3: output = dr_winograd_output3
+  case 4: output = dr_winograd_output4
+  default: output = dr_winograd_output5
+  }
   parallelChunks(chunks) { range in
     let scratch = UnsafeMutablePointer<Float>.allocate(
       capacity: chunk * 36 * (cin + cout) + max(36 * cin, n * n * cout))

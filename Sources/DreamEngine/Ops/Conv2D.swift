@@ -2,8 +2,10 @@
 ///
 /// Shapes: `x` is `h x w x cin`; `weights` is `kh x kw x cin x cout`; `bias` is `[cout]`;
 /// the output is `outH x outW x cout` with TensorFlow's padding rule (`WindowGeometry`).
-/// The fast paths are Winograd F(4x4, 3x3) for 3x3 stride-1 kernels, space-to-depth and Winograd
-/// F(3x3, 4x4) for 7x7 stride-2 kernels, and im2col + sgemm for the rest; `naiveForward`/`naiveBackward` are the plain-loop references.
+/// The fast paths are Winograd on 6x6 tiles for square stride-1 kernels of 2 to 5 (F(4x4, 3x3),
+/// F(2x2, 5x5), ...), space-to-depth and Winograd for square stride-2 kernels of 3 to 10 over at
+/// most 16 channels (7x7: F(3x3, 4x4); 3x3: F(5x5, 2x2)), and im2col + sgemm for the rest; `naiveForward` /
+/// `naiveBackward` are the plain-loop references.
 public struct Conv2D: Sendable {
   public let kernelH: Int, kernelW: Int, inChannels: Int, outChannels: Int
   public let strideH: Int, strideW: Int
@@ -11,10 +13,10 @@ public struct Conv2D: Sendable {
   public let weights: FloatBuffer
   public var bias: FloatBuffer?
   public var relu: Bool
-  /// The weights transformed for Winograd F(4x4, 3x3), for 3x3 stride-1 kernels (computed once,
+  /// The weights transformed for Winograd, for square stride-1 kernels of 2 to 5 (computed once,
   /// when the op is made).
   let winograd: WinogradWeights?
-  /// The 7x7 stride-2 path (space-to-depth and Winograd F(3x3, 4x4)).
+  /// The square stride-2 path (space-to-depth and Winograd).
   let spaceToDepth: SpaceToDepthConv?
 
   public init(
@@ -36,11 +38,14 @@ public struct Conv2D: Sendable {
     self.bias = bias
     self.relu = relu
     self.winograd =
-      kernelH == 3 && kernelW == 3 && strideH == 1 && strideW == 1
-      ? WinogradWeights(weights: weights.base, tile: .kernel3, cin: inChannels, cout: outChannels) : nil
+      kernelH == kernelW && strideH == 1 && strideW == 1 && kernelH > 1
+        && WinogradTile.supports(kernel: kernelH)
+      ? WinogradWeights(
+        weights: weights.base, tile: WinogradTile(kernel: kernelH), cin: inChannels, cout: outChannels) : nil
     self.spaceToDepth =
-      SpaceToDepthConv.applies(kernelH: kernelH, kernelW: kernelW, strideH: strideH, strideW: strideW)
-      ? SpaceToDepthConv(weights: weights, cin: inChannels, cout: outChannels) : nil
+      SpaceToDepthConv.applies(
+        kernelH: kernelH, kernelW: kernelW, strideH: strideH, strideW: strideW, inChannels: inChannels)
+      ? SpaceToDepthConv(weights: weights, kernel: kernelH, cin: inChannels, cout: outChannels) : nil
   }
 
   func geometry(_ input: TensorShape) -> WindowGeometry {
@@ -63,7 +68,7 @@ public struct Conv2D: Sendable {
       storage: FloatBuffer(uninitialized: g.outH * g.outW * outChannels))
     if let winograd {
       winogradConvolve(
-        .kernel3, x: x.storage.base, inH: x.shape.height, inW: x.shape.width, cin: inChannels,
+        winograd.tile, x: x.storage.base, inH: x.shape.height, inW: x.shape.width, cin: inChannels,
         padTop: g.padTop,
         padLeft: g.padLeft, y: y.storage.base, outH: g.outH, outW: g.outW, cout: outChannels,
         u: winograd.forward.base, bias: bias?.base, relu: relu)
@@ -86,10 +91,11 @@ public struct Conv2D: Sendable {
     if relu { maskByPositive(dy.storage, y.storage) }
     let dx = Tensor(shape: inputShape, storage: FloatBuffer(uninitialized: inputShape.count))
     if let winograd {
-      // A 3x3 correlation of dy with the flipped, transposed weights, padded by 2 - pad.
+      // A correlation of dy with the flipped, transposed weights, padded by kernel - 1 - pad.
       winogradConvolve(
-        .kernel3, x: dy.storage.base, inH: g.outH, inW: g.outW, cin: outChannels, padTop: 2 - g.padTop,
-        padLeft: 2 - g.padLeft, y: dx.storage.base, outH: inputShape.height, outW: inputShape.width,
+        winograd.tile, x: dy.storage.base, inH: g.outH, inW: g.outW, cin: outChannels,
+        padTop: kernelH - 1 - g.padTop, padLeft: kernelW - 1 - g.padLeft, y: dx.storage.base,
+        outH: inputShape.height, outW: inputShape.width,
         cout: inChannels, u: winograd.backward.base)
       return dx
     }
