@@ -98,6 +98,8 @@ final class OpGradientTests: XCTestCase {
       // space-to-depth of 3x3 and 4x4 stride-2 kernels (to 2x2).
       (5, 5, 1, 1, .valid, 9, 12), (2, 2, 1, 1, .valid, 3, 5), (4, 4, 1, 1, .same, 6, 4),
       (3, 3, 2, 2, .same, 12, 9), (4, 4, 2, 2, .same, 3, 4),
+      // An even kernel, VALID: the last input row and column belong to no window.
+      (4, 4, 2, 2, .valid, 3, 4),
     ]
     for (kh, kw, sh, sw, padding, cin, cout) in cases {
       let conv = Conv2D(

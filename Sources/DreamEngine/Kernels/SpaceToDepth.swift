@@ -84,8 +84,7 @@ struct SpaceToDepthConv: Sendable {
     ScratchPool.withScratch(rows * columns * c4) { ds in
       winogradConvolve(
         tile, x: dy, inH: g.outH, inW: g.outW, cin: cout, padTop: tile.kernel - 1, padLeft: tile.kernel - 1,
-        y: ds, outH: rows,
-        outW: columns, cout: c4, u: winograd.backward.base)
+        y: ds, outH: rows, outW: columns, cout: c4, u: winograd.backward.base)
       let (height, width) = (g.input.height, g.input.width)
       parallelChunks(height, minimumChunk: 16) { range in
         for iy in range {
@@ -94,8 +93,13 @@ struct SpaceToDepthConv: Sendable {
           for ix in 0..<width {
             let j = (ix + g.padLeft) / 2
             let b = (ix + g.padLeft) % 2
-            (dx + (iy * width + ix) * cin).update(
-              from: ds + ((i * columns + j) * 4 + a * 2 + b) * cin, count: cin)
+            let destination = dx + (iy * width + ix) * cin
+            // Pixels no window reads (the last row or column of a VALID even kernel) get 0.
+            guard i < rows, j < columns else {
+              destination.update(repeating: 0, count: cin)
+              continue
+            }
+            destination.update(from: ds + ((i * columns + j) * 4 + a * 2 + b) * cin, count: cin)
           }
         }
       }
