@@ -124,6 +124,21 @@ final class ModelLoadingTests: XCTestCase {
           + "are read); the model is damaged or not an image network", "dtype \(dtype)")
     }
 
+    // A constant that stores one value for 56.6 million: an error, not a 226 MB fill (or, with
+    // a larger shape, gigabytes from a few bytes of file).
+    var filled = GraphBuilder()
+    filled.node("input", "Placeholder")
+    filled.node("w", "Const", attrs: ["value": .floatValTensor(dims: [3, 3, 3, 1 << 21], floats: [0.5])])
+    filled.node(
+      "c", "Conv2D", inputs: ["input", "w"],
+      attrs: ["strides": .ints([1, 1, 1, 1]), "padding": .string("SAME")])
+    XCTAssertEqual(
+      message {
+        _ = try Network(model: try Model(data: filled.data, file: "f.pb"), objective: .meanSquare("c"))
+      },
+      "f.pb: node 'w' (Const): shape [3, 3, 3, 2097152] asks for 56623104 values from 1 stored (at most "
+        + "16777216 are filled in); the model is damaged or not an image network")
+
     var duplicate = GraphBuilder()
     duplicate.node("input", "Placeholder")
     duplicate.node("input", "Placeholder")

@@ -79,6 +79,11 @@ enum GraphDefLoader {
     return (nodes, consts)
   }
 
+  /// The most elements a constant may have when it stores fewer values than its shape holds
+  /// (TensorFlow repeats the last one): 2^24, 64 MiB of floats. Real models store their large
+  /// tensors in full.
+  static let maximumFilledElements = 1 << 24
+
   static func decodeConst(_ node: GraphNode, file: String) throws(ModelError) -> ConstTensor {
     guard let value = node.attrs["value"], case .tensor(let t)? = value.value else {
       throw .badNode(file: file, node: node.name, op: node.op, problem: "Const without a 'value' tensor")
@@ -100,6 +105,14 @@ enum GraphDefLoader {
     }
     func expand(_ values: [Float]) throws(ModelError) -> [Float] {
       if values.count == count { return values }
+      // What a file stores is bounded by its size; what it asks to fill in is not, so a few
+      // bytes must not become gigabytes.
+      guard count <= Self.maximumFilledElements else {
+        throw .badNode(
+          file: file, node: node.name, op: node.op,
+          problem: "shape \(dims) asks for \(count) values from \(values.count) stored (at most "
+            + "\(Self.maximumFilledElements) are filled in); the model is damaged or not an image network")
+      }
       // A `*_val` list shorter than the shape repeats its last value.
       guard let last = values.last, values.count < count else {
         if count == 0 { return [] }

@@ -110,6 +110,10 @@ struct WinogradWeights: Sendable {
   }
 }
 
+/// The most floats of transformed weights per direction a convolution may have (2^25: 128 MiB);
+/// inception_v3's largest 3x3 kernel (448 x 384 channels) needs 6.2 million.
+let winogradWeightLimit = 1 << 25
+
 /// Tiles per chunk: a chunk's transformed inputs and products (`36 * (cin + cout)` floats per
 /// tile) are sized to stay in a core's 1 MB L2 cache between the transforms and the GEMMs,
 /// with at least 16 and at most 256 tiles. Part of the arithmetic: it sets the GEMMs' rows per

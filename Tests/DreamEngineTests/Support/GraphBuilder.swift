@@ -12,6 +12,8 @@ struct GraphBuilder {
     case float(Float)
     case tensor(dims: [Int], floats: [Float])
     case intTensor(dims: [Int], ints: [Int32])
+    /// A float tensor whose values are a (possibly shorter) `float_val` list.
+    case floatValTensor(dims: [Int], floats: [Float])
     /// A tensor of any dtype (TensorFlow's DataType number) with raw `tensor_content`.
     case rawTensor(dtype: Int, dims: [Int], content: [UInt8])
   }
@@ -54,6 +56,9 @@ struct GraphBuilder {
     case .tensor(let dims, let floats):
       let content = floats.flatMap { f in withUnsafeBytes(of: f.bitPattern.littleEndian) { Array($0) } }
       return field(8, bytes: field(1, varint: 1) + field(2, bytes: shape(dims)) + field(4, bytes: content))
+    case .floatValTensor(let dims, let floats):
+      let packed = floats.flatMap { f in withUnsafeBytes(of: f.bitPattern.littleEndian) { Array($0) } }
+      return field(8, bytes: field(1, varint: 1) + field(2, bytes: shape(dims)) + field(5, bytes: packed))
     case .intTensor(let dims, let ints):
       return field(
         8,
