@@ -8,6 +8,15 @@
 #define DR_MULTIVERSION
 #endif
 
+/* The Relu as Swift's max(v, 0): 0 >= v ? 0 : v. A NaN stays NaN, so a broken model ends in a
+   NaN image (which stops the run with a message) rather than a quiet zero; -0 becomes 0. For
+   one float, eight and four. */
+typedef int dr_i8 __attribute__((vector_size(32)));
+typedef int dr_i4 __attribute__((vector_size(16)));
+#define DR_RELU1(v) (0.0f >= (v) ? 0.0f : (v))
+#define DR_RELU8(v) ((dr_f8)(~(dr_i8)((dr_f8){0} >= (v)) & (dr_i8)(v)))
+#define DR_RELU4(v) ((dr_f4)(~(dr_i4)((dr_f4){0} >= (v)) & (dr_i4)(v)))
+
 DR_MULTIVERSION
 void dr_maxpool_window(const float *restrict x, int width, int c, int y0, int y1, int x0, int x1,
                        float *restrict out, int32_t *restrict argmax) {
@@ -50,12 +59,12 @@ void dr_bias_relu(float *restrict y, const float *restrict b, long rows, long c,
     if (b && relu) {
       for (long i = 0; i < c; i++) {
         const float v = row[i] + b[i];
-        row[i] = v > 0.0f ? v : 0.0f;
+        row[i] = DR_RELU1(v);
       }
     } else if (b) {
       for (long i = 0; i < c; i++) row[i] = row[i] + b[i];
     } else if (relu) {
-      for (long i = 0; i < c; i++) row[i] = row[i] > 0.0f ? row[i] : 0.0f;
+      for (long i = 0; i < c; i++) row[i] = DR_RELU1(row[i]);
     }
   }
 }
@@ -219,12 +228,6 @@ void dr_winograd_input(const float *restrict x, long rowStride, float *restrict 
     }                                                                                             \
   } while (0)
 
-/* The Relu, v > 0 ? v : 0, for one float and for eight. */
-typedef int dr_i8 __attribute__((vector_size(32)));
-typedef int dr_i4 __attribute__((vector_size(16)));
-#define DR_RELU1(v) ((v) > 0.0f ? (v) : 0.0f)
-#define DR_RELU8(v) ((dr_f8)((dr_i8)((v) > (dr_f8){0}) & (dr_i8)(v)))
-#define DR_RELU4(v) ((dr_f4)((dr_i4)((v) > (dr_f4){0}) & (dr_i4)(v)))
 
 #define DR_DEFINE_WINOGRAD_OUTPUT(N)                                                              \
   DR_MULTIVERSION                                                                                 \

@@ -129,6 +129,24 @@ final class OpGradientTests: XCTestCase {
     }
   }
 
+  /// A NaN reaching a fused Relu stays NaN on every convolution path (GEMM, Winograd,
+  /// space-to-depth), so a broken model ends in a NaN image, which stops the run with a message,
+  /// rather than in quietly zeroed activations.
+  func testFusedReluKeepsNaN() {
+    var rng = TestRandom(seed: 3)
+    for (k, stride) in [(1, 1), (3, 1), (7, 2)] {
+      let conv = Conv2D(
+        kernelH: k, kernelW: k, inChannels: 3, outChannels: 8, strideH: stride, strideW: stride,
+        padding: .same,
+        weights: rng.buffer(k * k * 3 * 8), bias: rng.buffer(8), relu: true)
+      var values = rng.tensor(TensorShape(height: 16, width: 16, channels: 3)).values
+      values[(8 * 16 + 8) * 3] = .nan
+      let y = conv.forward(Tensor(shape: TensorShape(height: 16, width: 16, channels: 3), values: values))
+      XCTAssertTrue(y.values.contains { $0.isNaN }, "\(k)x\(k)/\(stride): the NaN was zeroed")
+      XCTAssertFalse(y.values.contains { $0 < 0 }, "\(k)x\(k)/\(stride): a negative passed the Relu")
+    }
+  }
+
   private func checkPoolGradients() {
     for kind in [Pool.Kind.max, .average] {
       for (k, s, padding) in [(3, 2, Padding.same), (3, 2, .valid), (3, 1, .same), (2, 2, .valid)] {

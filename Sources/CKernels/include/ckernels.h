@@ -35,7 +35,7 @@ void dr_winograd_input(const float *restrict x, long rowStride, float *restrict 
 
 /* The output transform of F(N x N, (7 - N) x (7 - N)), N = 2...5: from m[xi * c + ch]
    (xi = 0...35), the tile's N x N outputs y[r * rowStride + s * c + ch] = (A^T m A)[r][s], plus
-   bias[ch] when `bias` is not NULL, then the Relu when `relu` (v > 0 ? v : 0). */
+   bias[ch] when `bias` is not NULL, then the Relu when `relu` (0 >= v ? 0 : v). */
 void dr_winograd_output2(const float *restrict m, float *restrict y, long rowStride, long c,
                          const float *restrict bias, int relu);
 void dr_winograd_output3(const float *restrict m, float *restrict y, long rowStride, long c,
@@ -48,8 +48,8 @@ void dr_winograd_output5(const float *restrict m, float *restrict y, long rowStr
 /* The Relu's backward from its output: g[i] = y[i] > 0 ? g[i] : 0, for i < n. */
 void dr_relu_mask(float *restrict g, const float *restrict y, long n);
 
-/* Per row of `c` channels: y[c] = y[c] + b[c], then the Relu (v > 0 ? v : 0) when `relu`;
-   b == NULL means no bias. */
+/* Per row of `c` channels: y[c] = y[c] + b[c], then the Relu (0 >= v ? 0 : v, Swift's
+   max(v, 0): a NaN stays NaN) when `relu`; b == NULL means no bias. */
 void dr_bias_relu(float *restrict y, const float *restrict b, long rows, long c, int relu);
 
 /* Sums in double of p[i] (dr_sum), |p[i]| (dr_sum_abs) and (p[i] - mean)^2 (dr_sum_squared_deviation),

@@ -44,9 +44,8 @@ func sgemmSerial(
 ) {
   guard m > 0, n > 0 else { return }
   cblas_sgemm(
-    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b, Int32(ldb),
-    0,
-    c, Int32(ldc))
+    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b,
+    Int32(ldb), 0, c, Int32(ldc))
 }
 
 /// Rows of C per single-threaded OpenBLAS call (see `sgemm`). Part of the engine's arithmetic:

@@ -4,8 +4,8 @@
 /// the output is `outH x outW x cout` with TensorFlow's padding rule (`WindowGeometry`).
 /// The fast paths are Winograd on 6x6 tiles for square stride-1 kernels of 2 to 5 (F(4x4, 3x3),
 /// F(2x2, 5x5), ...), space-to-depth and Winograd for square stride-2 kernels of 3 to 10 over at
-/// most 16 channels (7x7: F(3x3, 4x4); 3x3: F(5x5, 2x2)), and im2col + sgemm for the rest; `naiveForward` /
-/// `naiveBackward` are the plain-loop references.
+/// most 16 channels (7x7: F(3x3, 4x4); 3x3: F(5x5, 2x2)), and im2col + sgemm for the rest;
+/// `naiveForward` / `naiveBackward` are the plain-loop references.
 public struct Conv2D: Sendable {
   public let kernelH: Int, kernelW: Int, inChannels: Int, outChannels: Int
   public let strideH: Int, strideW: Int
@@ -73,9 +73,8 @@ public struct Conv2D: Sendable {
     if let winograd {
       winogradConvolve(
         winograd.tile, x: x.storage.base, inH: x.shape.height, inW: x.shape.width, cin: inChannels,
-        padTop: g.padTop,
-        padLeft: g.padLeft, y: y.storage.base, outH: g.outH, outW: g.outW, cout: outChannels,
-        u: winograd.forward.base, bias: bias?.base, relu: relu)
+        padTop: g.padTop, padLeft: g.padLeft, y: y.storage.base, outH: g.outH, outW: g.outW,
+        cout: outChannels, u: winograd.forward.base, bias: bias?.base, relu: relu)
       return y
     }
     if let spaceToDepth {
@@ -99,8 +98,7 @@ public struct Conv2D: Sendable {
       winogradConvolve(
         winograd.tile, x: dy.storage.base, inH: g.outH, inW: g.outW, cin: outChannels,
         padTop: kernelH - 1 - g.padTop, padLeft: kernelW - 1 - g.padLeft, y: dx.storage.base,
-        outH: inputShape.height, outW: inputShape.width,
-        cout: inChannels, u: winograd.backward.base)
+        outH: inputShape.height, outW: inputShape.width, cout: inChannels, u: winograd.backward.base)
       return dx
     }
     if let spaceToDepth {
