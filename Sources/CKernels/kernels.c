@@ -8,11 +8,15 @@
 #define DR_MULTIVERSION
 #endif
 
+/* Eight and four floats, loaded and stored unaligned, and their lane masks. */
+typedef float dr_f8 __attribute__((vector_size(32), aligned(4), may_alias));
+typedef float dr_f4 __attribute__((vector_size(16), aligned(4), may_alias));
+typedef int dr_i8 __attribute__((vector_size(32)));
+typedef int dr_i4 __attribute__((vector_size(16)));
+
 /* The Relu as Swift's max(v, 0): 0 >= v ? 0 : v. A NaN stays NaN, so a broken model ends in a
    NaN image (which stops the run with a message) rather than a quiet zero; -0 becomes 0. For
    one float, eight and four. */
-typedef int dr_i8 __attribute__((vector_size(32)));
-typedef int dr_i4 __attribute__((vector_size(16)));
 #define DR_RELU1(v) (0.0f >= (v) ? 0.0f : (v))
 #define DR_RELU8(v) ((dr_f8)(~(dr_i8)((dr_f8){0} >= (v)) & (dr_i8)(v)))
 #define DR_RELU4(v) ((dr_f4)(~(dr_i4)((dr_f4){0} >= (v)) & (dr_i4)(v)))
@@ -163,10 +167,6 @@ double dr_sum_squared_deviation(const float *p, long n, double mean) {
     (o)[(N) - 1] = (o)[(N) - 1] + (m5);                        \
   } while (0)
 
-/* Eight and four floats, loaded and stored unaligned. */
-typedef float dr_f8 __attribute__((vector_size(32), aligned(4), may_alias));
-typedef float dr_f4 __attribute__((vector_size(16), aligned(4), may_alias));
-
 /* Channels [i, i + lanes) of one tile's input transform, in the type T of that many floats. */
 #define DR_WINOGRAD_INPUT_STEP(T)                                                                 \
   do {                                                                                            \
@@ -227,7 +227,6 @@ void dr_winograd_input(const float *restrict x, long rowStride, float *restrict 
       }                                                                                           \
     }                                                                                             \
   } while (0)
-
 
 #define DR_DEFINE_WINOGRAD_OUTPUT(N)                                                              \
   DR_MULTIVERSION                                                                                 \

@@ -3,8 +3,9 @@ internal import CKernels
 /// Deterministic reductions over images (means and standard deviations used to normalise
 /// gradients).
 ///
-/// Each row is reduced in Double by one thread (in 16 interleaved partial sums, `dr_sum`), then the per-row partial sums are added in row
-/// order on the calling thread: the result does not depend on the thread count.
+/// Each row is reduced in Double by one thread (in 16 interleaved partial sums, `dr_sum`), then
+/// the per-row partial sums are added in row order on the calling thread: the result does not
+/// depend on the thread count.
 extension ImageOps {
   /// Population standard deviation of all values (numpy `np.std`, ddof 0), two-pass, in Double.
   public func standardDeviation(_ image: RGBImage) -> Double {

@@ -36,18 +36,6 @@ func sgemm(
   }
 }
 
-/// `C = A * B` (row-major, no transposes, beta 0) as one single-threaded OpenBLAS call, for work
-/// that is already one of several concurrent pieces.
-func sgemmSerial(
-  m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-  c: UnsafeMutablePointer<Float>, ldc: Int
-) {
-  guard m > 0, n > 0 else { return }
-  cblas_sgemm(
-    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b,
-    Int32(ldb), 0, c, Int32(ldc))
-}
-
 /// Rows of C per single-threaded OpenBLAS call (see `sgemm`). Part of the engine's arithmetic:
 /// changing it changes the last bits of results (bump `EngineVersion`).
 let gemmRowBlock = 1024

@@ -22,9 +22,12 @@ struct SpaceToDepthConv: Sendable {
   /// transformed weights (36 x 4cin x cout) cost more than the multiplies they save: inception_v3's
   /// 3x3 stride-2 reduction over 288 channels ran at 26 direct-equivalent GFLOPS this way against
   /// 76-89 by im2col + GEMM.
-  static func applies(kernelH: Int, kernelW: Int, strideH: Int, strideW: Int, inChannels: Int) -> Bool {
+  static func applies(
+    kernelH: Int, kernelW: Int, strideH: Int, strideW: Int, inChannels: Int, outChannels: Int
+  ) -> Bool {
     kernelH == kernelW && strideH == 2 && strideW == 2 && inChannels <= 16
       && WinogradTile.supports(kernel: (kernelH + 1) / 2)
+      && WinogradWeights.fit(cin: 4 * inChannels, cout: outChannels)
   }
 
   /// From HWIO weights `k x k x cin x cout`.
@@ -59,14 +62,10 @@ struct SpaceToDepthConv: Sendable {
         for i in range {
           for j in 0..<columns {
             for phase in 0..<4 {
-              let iy = 2 * i + phase / 2 - g.padTop
-              let ix = 2 * j + phase % 2 - g.padLeft
-              let destination = s + ((i * columns + j) * 4 + phase) * cin
-              if iy >= 0, iy < g.input.height, ix >= 0, ix < g.input.width {
-                destination.update(from: x + (iy * g.input.width + ix) * cin, count: cin)
-              } else {
-                destination.update(repeating: 0, count: cin)
-              }
+              copyPixelOrZero(
+                x, height: g.input.height, width: g.input.width, channels: cin,
+                row: 2 * i + phase / 2 - g.padTop, column: 2 * j + phase % 2 - g.padLeft,
+                to: s + ((i * columns + j) * 4 + phase) * cin)
             }
           }
         }

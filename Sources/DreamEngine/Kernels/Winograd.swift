@@ -30,12 +30,26 @@ struct WinogradTile: Sendable, Equatable {
   var outputs: Int { 7 - kernel }
 
   init(kernel: Int) {
-    precondition((2...5).contains(kernel), "WinogradTile: no 6x6-tile algorithm for \(kernel)x\(kernel)")
+    precondition(Self.supports(kernel: kernel), "WinogradTile: no 6x6-tile algorithm for \(kernel)x\(kernel)")
     self.kernel = kernel
   }
 
   /// Whether a kernel of this size has one.
   static func supports(kernel: Int) -> Bool { (2...5).contains(kernel) }
+
+  /// The output transform to `outputs x outputs` (kernels.c).
+  var outputTransform:
+    @convention(c) (
+      UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int, UnsafePointer<Float>?, Int32
+    ) -> Void
+  {
+    switch outputs {
+    case 2: return dr_winograd_output2
+    case 3: return dr_winograd_output3
+    case 4: return dr_winograd_output4
+    default: return dr_winograd_output5
+    }
+  }
 
   /// The finite points and their scales f_x = the product over the other finite points y of
   /// (x - y); the point at infinity comes last.
@@ -75,6 +89,14 @@ struct WinogradTile: Sendable, Equatable {
 }
 
 struct WinogradWeights: Sendable {
+  /// The most floats of transformed weights per direction a convolution may have (2^25:
+  /// 128 MiB); past it the GEMM path runs. inception_v3's largest 3x3 kernel (448 x 384 channels)
+  /// needs 6.2 million.
+  static let limit = 1 << 25
+
+  /// Whether `cin x cout` channels stay within ``limit`` (36 / k^2 times a k x k kernel's floats).
+  static func fit(cin: Int, cout: Int) -> Bool { 36 * cin * cout <= limit }
+
   let tile: WinogradTile
   /// `36 x cin x cout`: U[xi] for the forward pass.
   let forward: FloatBuffer
@@ -110,10 +132,6 @@ struct WinogradWeights: Sendable {
   }
 }
 
-/// The most floats of transformed weights per direction a convolution may have (2^25: 128 MiB);
-/// inception_v3's largest 3x3 kernel (448 x 384 channels) needs 6.2 million.
-let winogradWeightLimit = 1 << 25
-
 /// Tiles per chunk: a chunk's transformed inputs and products (`36 * (cin + cout)` floats per
 /// tile) are sized to stay in a core's 1 MB L2 cache between the transforms and the GEMMs,
 /// with at least 16 and at most 256 tiles. Part of the arithmetic: it sets the GEMMs' rows per
@@ -141,16 +159,7 @@ func winogradConvolve(
   guard tileCount > 0 else { return }
   let chunk = winogradChunkTiles(cin: cin, cout: cout)
   let chunks = (tileCount + chunk - 1) / chunk
-  let output:
-    @convention(c) (
-      UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int, UnsafePointer<Float>?, Int32
-    ) -> Void
-  switch n {
-  case 2: output = dr_winograd_output2
-  case 3: output = dr_winograd_output3
-  case 4: output = dr_winograd_output4
-  default: output = dr_winograd_output5
-  }
+  let output = tile.outputTransform
   parallelChunks(chunks) { range in
     let scratch = UnsafeMutablePointer<Float>.allocate(
       capacity: chunk * 36 * (cin + cout) + max(36 * cin, n * n * cout))
@@ -169,23 +178,19 @@ func winogradConvolve(
           continue
         }
         for r in 0..<6 {
-          let iy = iy0 + r
           for s in 0..<6 {
-            let ix = ix0 + s
-            let destination = edge + (r * 6 + s) * cin
-            if iy >= 0, iy < inH, ix >= 0, ix < inW {
-              destination.update(from: x + (iy * inW + ix) * cin, count: cin)
-            } else {
-              destination.update(repeating: 0, count: cin)
-            }
+            copyPixelOrZero(
+              x, height: inH, width: inW, channels: cin, row: iy0 + r, column: ix0 + s,
+              to: edge + (r * 6 + s) * cin)
           }
         }
         dr_winograd_input(edge, 6 * cin, v + t * 36 * cin, cin)
       }
       for xi in 0..<36 {
-        sgemmSerial(
+        // At most 256 rows: one single-threaded OpenBLAS call.
+        sgemm(
           m: tiles, n: cout, k: cin, a: v + xi * cin, lda: 36 * cin, b: u + xi * cin * cout, ldb: cout,
-          c: m + xi * cout, ldc: 36 * cout)
+          beta: 0, c: m + xi * cout, ldc: 36 * cout)
       }
       for t in 0..<tiles {
         let oy = n * ((first + t) / tilesW)
@@ -201,5 +206,18 @@ func winogradConvolve(
         }
       }
     }
+  }
+}
+
+/// Copies pixel (`row`, `column`) of an HWC image into `destination`, or zeros outside the image
+/// (the zero padding of a window that reaches past the border).
+@inline(__always) func copyPixelOrZero(
+  _ x: UnsafePointer<Float>, height: Int, width: Int, channels: Int, row: Int, column: Int,
+  to destination: UnsafeMutablePointer<Float>
+) {
+  if row >= 0, row < height, column >= 0, column < width {
+    destination.update(from: x + (row * width + column) * channels, count: channels)
+  } else {
+    destination.update(repeating: 0, count: channels)
   }
 }

@@ -37,18 +37,16 @@ public struct Conv2D: Sendable {
     self.weights = weights
     self.bias = bias
     self.relu = relu
-    // The transformed weights take 36 / (k * k) times the weights' memory in each direction;
-    // past `winogradWeightLimit` floats the GEMM path runs instead (no real model comes near).
-    let square = kernelH == kernelW && kernelH > 1
+    // Past `WinogradWeights.limit` the GEMM path runs instead (no real model comes near).
     self.winograd =
-      square && strideH == 1 && strideW == 1 && WinogradTile.supports(kernel: kernelH)
-        && 36 * inChannels * outChannels <= winogradWeightLimit
+      kernelH == kernelW && strideH == 1 && strideW == 1 && WinogradTile.supports(kernel: kernelH)
+        && WinogradWeights.fit(cin: inChannels, cout: outChannels)
       ? WinogradWeights(
         weights: weights.base, tile: WinogradTile(kernel: kernelH), cin: inChannels, cout: outChannels) : nil
     self.spaceToDepth =
       SpaceToDepthConv.applies(
-        kernelH: kernelH, kernelW: kernelW, strideH: strideH, strideW: strideW, inChannels: inChannels)
-        && 36 * 4 * inChannels * outChannels <= winogradWeightLimit
+        kernelH: kernelH, kernelW: kernelW, strideH: strideH, strideW: strideW, inChannels: inChannels,
+        outChannels: outChannels)
       ? SpaceToDepthConv(weights: weights, kernel: kernelH, cin: inChannels, cout: outChannels) : nil
   }
 
